@@ -1,0 +1,74 @@
+import type { ConflictRecord } from '../../protocol/conflict-record.ts';
+import type { DeadLetter } from '../../protocol/dead-letter.ts';
+import type { PendingWrite } from '../../protocol/pending-write.ts';
+import type { StoredDoc } from '../../protocol/stored-doc.ts';
+
+/**
+ * The storage boundary. Two implementations — IndexedDB (`idb-outbox-storage.ts`, the only
+ * file that imports `idb`) and memory (`memory-outbox-storage.ts`) — and one contract suite
+ * (`test/contracts/outbox-storage.contract.ts`) that both pass.
+ *
+ * Contract:
+ * - `transact('readwrite', fn)` is atomic: if `fn` throws (or the platform aborts), no change
+ *   made inside it is visible afterwards, and the returned promise rejects with an OutboxError.
+ *   It resolves only after the transaction has durably committed.
+ * - Readwrite transactions are serialized; a readonly one sees a consistent snapshot.
+ * - Inside `fn`, await only `tx` calls: IndexedDB commits a transaction left without pending
+ *   requests, so awaiting anything else (fetch, timers, other transactions) breaks it.
+ * - Platform errors are mapped to OutboxError codes at this boundary (`map-storage-error.ts`),
+ *   the original kept as `cause`.
+ */
+export interface OutboxStorage {
+  /** Database name (one per user per origin). */
+  readonly name: string;
+  transact<T>(mode: 'readonly' | 'readwrite', fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** Closes the database; later calls reject with `database-closed`. */
+  close(): void;
+}
+
+/** Operations available inside one transaction. */
+export interface StorageTx {
+  // docs: key [collection, key]
+  getDoc(collection: string, key: string): Promise<StoredDoc | undefined>;
+  putDoc(doc: StoredDoc): Promise<void>;
+  deleteDoc(collection: string, key: string): Promise<void>;
+  /** Documents of one collection in key order with key > `after`, at most `limit`. */
+  listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]>;
+  countDocs(collection: string): Promise<number>;
+  /** Removes every document of a collection; returns how many. */
+  clearDocs(collection: string): Promise<number>;
+
+  // outbox: key seq (auto-increment, never reused, even after deletes or clears)
+  /** Appends a write and returns its new `seq`. */
+  addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number>;
+  /** Replaces the write with the same `seq`. */
+  putWrite(write: PendingWrite): Promise<void>;
+  getWrite(seq: number): Promise<PendingWrite | undefined>;
+  getWriteById(id: string): Promise<PendingWrite | undefined>;
+  deleteWrite(seq: number): Promise<void>;
+  /** Writes with seq > `afterSeq` in seq order, at most `limit`. */
+  listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]>;
+  /** Writes to one document in seq order. */
+  listWritesForDoc(collection: string, key: string): Promise<PendingWrite[]>;
+  /** All writes, or those of one collection. */
+  countWrites(collection?: string): Promise<number>;
+
+  // deadLetters: key id
+  putDeadLetter(letter: DeadLetter): Promise<void>;
+  getDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  deleteDeadLetter(id: string): Promise<void>;
+  /** Oldest first (by deadAt). */
+  listDeadLetters(): Promise<DeadLetter[]>;
+  countDeadLetters(): Promise<number>;
+
+  // conflicts: key id
+  putConflict(conflict: ConflictRecord): Promise<void>;
+  deleteConflict(id: string): Promise<void>;
+  /** Oldest first (by at). */
+  listConflicts(): Promise<ConflictRecord[]>;
+  countConflicts(): Promise<number>;
+
+  // meta: small named values (client id, pull cursor, auth headers, counters, schema versions)
+  getMeta<T>(key: string): Promise<T | undefined>;
+  putMeta(key: string, value: unknown): Promise<void>;
+}

@@ -1,0 +1,10 @@
+export * from './conflict-record.ts';
+export * from './dead-letter.ts';
+export * from './ids.ts';
+export * from './json-value.ts';
+export type * from './outbox-api.ts';
+export * from './pending-write.ts';
+export * from './pull-messages.ts';
+export * from './push-messages.ts';
+export * from './stored-doc.ts';
+export * from './sync-status.ts';
