@@ -1,0 +1,320 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { isOutboxError, OutboxError } from '../../src/errors.ts';
+import type { OutboxStorage } from '../../src/core/storage/outbox-storage.ts';
+import type { PendingWrite } from '../../src/protocol/pending-write.ts';
+import { makeConflict, makeDeadLetter, makeDoc, makeWrite } from './storage-fixtures.ts';
+
+/** How the contract gets databases from one implementation. */
+export interface OutboxStorageFactory {
+  /** Opens the database `name`, creating it if needed. Opening a name again reopens the same data when `persistent`. */
+  open(name: string): Promise<OutboxStorage>;
+  /** Whether data survives close() and open() of the same name. */
+  readonly persistent: boolean;
+}
+
+/** Resolves with the OutboxError a promise rejects with; fails the test if it resolves or rejects with something else. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<OutboxError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(OutboxError);
+    return error as OutboxError;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * The behaviour every {@link OutboxStorage} must have. Each scenario gets a fresh database name.
+ * Run it once per implementation: `runOutboxStorageContract('memory', factory)`.
+ */
+export function runOutboxStorageContract(label: string, factory: OutboxStorageFactory): void {
+  describe(`OutboxStorage contract (${label})`, () => {
+    const opened: OutboxStorage[] = [];
+    const freshName = (): string => `contract-${Math.random().toString(36).slice(2)}`;
+    const open = async (name = freshName()): Promise<OutboxStorage> => {
+      const storage = await factory.open(name);
+      opened.push(storage);
+      return storage;
+    };
+    afterEach(() => {
+      for (const storage of opened.splice(0)) storage.close();
+    });
+
+    describe('transact', () => {
+      test('resolves with the value the function returns', async () => {
+        const storage = await open();
+        expect(await storage.transact('readwrite', async () => 42)).toBe(42);
+      });
+
+      test('an aborted transaction leaves neither the document nor the write', async () => {
+        const storage = await open();
+        const error = await rejectionOf(
+          storage.transact('readwrite', async (tx) => {
+            await tx.putDoc(makeDoc('prefs', 'a'));
+            await tx.addWrite(makeWrite('prefs', 'a'));
+            throw new Error('boom after the puts');
+          }),
+        );
+        expect(error.code).toBe('storage-failed');
+        await storage.transact('readonly', async (tx) => {
+          expect(await tx.getDoc('prefs', 'a')).toBeUndefined();
+          expect(await tx.countWrites()).toBe(0);
+        });
+      });
+
+      test('an OutboxError thrown inside keeps its code and rolls everything back', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', (tx) => tx.putDoc(makeDoc('prefs', 'a', { n: 1 })));
+        const error = await rejectionOf(
+          storage.transact('readwrite', async (tx) => {
+            await tx.putDoc(makeDoc('prefs', 'a', { n: 2 }));
+            await tx.deleteDoc('prefs', 'a');
+            await tx.putMeta('x', 1);
+            throw new OutboxError('pending-writes', { collection: 'prefs', count: 1 });
+          }),
+        );
+        expect(error.code).toBe('pending-writes');
+        const after = await storage.transact('readonly', async (tx) => [await tx.getDoc('prefs', 'a'), await tx.getMeta('x')]);
+        expect(after).toEqual([makeDoc('prefs', 'a', { n: 1 }), undefined]);
+      });
+
+      test('readwrite transactions run one after another', async () => {
+        const storage = await open();
+        const increment = () =>
+          storage.transact('readwrite', async (tx) => {
+            const n = (await tx.getMeta<number>('counter')) ?? 0;
+            await tx.putMeta('counter', n + 1);
+          });
+        await Promise.all(Array.from({ length: 10 }, increment));
+        expect(await storage.transact('readonly', (tx) => tx.getMeta('counter'))).toBe(10);
+      });
+
+      test('a readonly transaction refuses writes with storage-failed', async () => {
+        const storage = await open();
+        const error = await rejectionOf(storage.transact('readonly', (tx) => tx.putMeta('x', 1)));
+        expect(error.code).toBe('storage-failed');
+      });
+
+      test('returns copies: changing a record read back does not change the stored one', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', (tx) => tx.putDoc(makeDoc('prefs', 'a', { list: [1] })));
+        const first = await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'a'));
+        (first as { value: { list: number[] } }).value.list.push(2);
+        const second = await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'a'));
+        expect(second?.value).toEqual({ list: [1] });
+      });
+    });
+
+    describe('docs', () => {
+      test('puts, reads and deletes a document by collection and key', async () => {
+        const storage = await open();
+        const doc = makeDoc('prefs', 'me', { theme: 'dark' }, { version: 3 });
+        await storage.transact('readwrite', (tx) => tx.putDoc(doc));
+        expect(await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'me'))).toEqual(doc);
+        expect(await storage.transact('readonly', (tx) => tx.getDoc('other', 'me'))).toBeUndefined();
+        await storage.transact('readwrite', (tx) => tx.deleteDoc('prefs', 'me'));
+        expect(await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'me'))).toBeUndefined();
+      });
+
+      test('lists one collection in key order, paged by the last key', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', async (tx) => {
+          for (const key of ['d', 'b', 'a', 'c', 'e']) await tx.putDoc(makeDoc('notes', key));
+          await tx.putDoc(makeDoc('notes.archive', 'a0'));
+          await tx.putDoc(makeDoc('note', 'zz'));
+        });
+        const keys = (docs: { key: string }[]) => docs.map((d) => d.key);
+        const page1 = await storage.transact('readonly', (tx) => tx.listDocs('notes', undefined, 2));
+        const page2 = await storage.transact('readonly', (tx) => tx.listDocs('notes', 'b', 2));
+        const page3 = await storage.transact('readonly', (tx) => tx.listDocs('notes', 'd', 2));
+        expect([keys(page1), keys(page2), keys(page3)]).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+        expect(await storage.transact('readonly', (tx) => tx.listDocs('notes', 'e', 10))).toEqual([]);
+      });
+
+      test('counts and clears the documents of one collection only', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', async (tx) => {
+          for (const key of ['a', 'b', 'c']) await tx.putDoc(makeDoc('notes', key));
+          await tx.putDoc(makeDoc('prefs', 'a'));
+        });
+        expect(await storage.transact('readonly', (tx) => tx.countDocs('notes'))).toBe(3);
+        expect(await storage.transact('readwrite', (tx) => tx.clearDocs('notes'))).toBe(3);
+        const counts = await storage.transact('readonly', async (tx) => [
+          await tx.countDocs('notes'),
+          await tx.countDocs('prefs'),
+        ]);
+        expect(counts).toEqual([0, 1]);
+      });
+    });
+
+    describe('outbox', () => {
+      test('hands out increasing seqs and never reuses one after a delete', async () => {
+        const storage = await open();
+        const seqs = await storage.transact('readwrite', async (tx) => [
+          await tx.addWrite(makeWrite('prefs', 'a')),
+          await tx.addWrite(makeWrite('prefs', 'b')),
+          await tx.addWrite(makeWrite('prefs', 'c')),
+        ]);
+        expect(seqs[1]).toBeGreaterThan(seqs[0] as number);
+        expect(seqs[2]).toBeGreaterThan(seqs[1] as number);
+        await storage.transact('readwrite', async (tx) => {
+          for (const seq of seqs) await tx.deleteWrite(seq);
+        });
+        const next = await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'd')));
+        expect(next).toBeGreaterThan(seqs[2] as number);
+      });
+
+      test('stores the seq in the record and finds it by seq and by id', async () => {
+        const storage = await open();
+        const write = makeWrite('prefs', 'a');
+        const seq = await storage.transact('readwrite', (tx) => tx.addWrite(write));
+        const bySeq = await storage.transact('readonly', (tx) => tx.getWrite(seq));
+        const byId = await storage.transact('readonly', (tx) => tx.getWriteById(write.id));
+        expect(bySeq).toEqual({ ...write, seq });
+        expect(byId).toEqual({ ...write, seq });
+        expect(await storage.transact('readonly', (tx) => tx.getWriteById('f'.repeat(32)))).toBeUndefined();
+      });
+
+      test('refuses a second write with the same id and keeps the first', async () => {
+        const storage = await open();
+        const write = makeWrite('prefs', 'a');
+        await storage.transact('readwrite', (tx) => tx.addWrite(write));
+        const error = await rejectionOf(
+          storage.transact('readwrite', async (tx) => {
+            await tx.putDoc(makeDoc('prefs', 'b'));
+            await tx.addWrite({ ...write, key: 'b' });
+          }),
+        );
+        expect(error.code).toBe('storage-failed');
+        const state = await storage.transact('readonly', async (tx) => [await tx.countWrites(), await tx.getDoc('prefs', 'b')]);
+        expect(state).toEqual([1, undefined]);
+      });
+
+      test('lists writes in seq order after a given seq, at most limit', async () => {
+        const storage = await open();
+        const seqs = await storage.transact('readwrite', async (tx) => {
+          const out: number[] = [];
+          for (let i = 0; i < 5; i++) out.push(await tx.addWrite(makeWrite('events', `k${i}`)));
+          return out;
+        });
+        const seqOf = (ws: PendingWrite[]) => ws.map((w) => w.seq);
+        expect(seqOf(await storage.transact('readonly', (tx) => tx.listWrites(0, 3)))).toEqual(seqs.slice(0, 3));
+        expect(seqOf(await storage.transact('readonly', (tx) => tx.listWrites(seqs[2] as number, 10)))).toEqual(seqs.slice(3));
+        expect(await storage.transact('readonly', (tx) => tx.listWrites(seqs[4] as number, 10))).toEqual([]);
+      });
+
+      test('lists the writes of one document in seq order', async () => {
+        const storage = await open();
+        const seqs = await storage.transact('readwrite', async (tx) => [
+          await tx.addWrite(makeWrite('prefs', 'a', { value: { n: 1 } })),
+          await tx.addWrite(makeWrite('prefs', 'b')),
+          await tx.addWrite(makeWrite('other', 'a')),
+          await tx.addWrite(makeWrite('prefs', 'a', { op: 'delete', value: undefined })),
+        ]);
+        const writes = await storage.transact('readonly', (tx) => tx.listWritesForDoc('prefs', 'a'));
+        expect(writes.map((w) => [w.seq, w.op])).toEqual([
+          [seqs[0], 'put'],
+          [seqs[3], 'delete'],
+        ]);
+      });
+
+      test('counts all writes and the writes of one collection', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', async (tx) => {
+          await tx.addWrite(makeWrite('prefs', 'a'));
+          await tx.addWrite(makeWrite('prefs', 'b'));
+          await tx.addWrite(makeWrite('events', 'a'));
+        });
+        const counts = await storage.transact('readonly', async (tx) => [
+          await tx.countWrites(),
+          await tx.countWrites('prefs'),
+          await tx.countWrites('events'),
+          await tx.countWrites('none'),
+        ]);
+        expect(counts).toEqual([3, 2, 1, 0]);
+      });
+
+      test('putWrite replaces the write with the same seq, indexes included', async () => {
+        const storage = await open();
+        const seq = await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'a')));
+        const write = await storage.transact('readonly', (tx) => tx.getWrite(seq));
+        const claimed = { ...(write as PendingWrite), attempts: 1, leaseUntil: 5_000 };
+        await storage.transact('readwrite', (tx) => tx.putWrite(claimed));
+        expect(await storage.transact('readonly', (tx) => tx.getWrite(seq))).toEqual(claimed);
+        expect(await storage.transact('readonly', (tx) => tx.listWritesForDoc('prefs', 'a'))).toEqual([claimed]);
+        expect(await storage.transact('readonly', (tx) => tx.countWrites())).toBe(1);
+      });
+    });
+
+    describe('dead letters and conflicts', () => {
+      test('lists dead letters oldest first and deletes them by id', async () => {
+        const storage = await open();
+        const write = (key: string, seq: number): PendingWrite => ({ ...makeWrite('prefs', key), seq });
+        const late = makeDeadLetter(write('a', 1), 300);
+        const early = makeDeadLetter(write('b', 2), 100);
+        await storage.transact('readwrite', async (tx) => {
+          await tx.putDeadLetter(late);
+          await tx.putDeadLetter(early);
+        });
+        expect(await storage.transact('readonly', (tx) => tx.listDeadLetters())).toEqual([early, late]);
+        expect(await storage.transact('readonly', (tx) => tx.getDeadLetter(late.id))).toEqual(late);
+        await storage.transact('readwrite', (tx) => tx.deleteDeadLetter(early.id));
+        expect(await storage.transact('readonly', (tx) => tx.countDeadLetters())).toBe(1);
+      });
+
+      test('lists conflicts oldest first and deletes them by id', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', async (tx) => {
+          await tx.putConflict(makeConflict('c2', 200));
+          await tx.putConflict(makeConflict('c1', 100));
+        });
+        const ids = await storage.transact('readonly', async (tx) => (await tx.listConflicts()).map((c) => c.id));
+        expect(ids).toEqual(['c1', 'c2']);
+        await storage.transact('readwrite', (tx) => tx.deleteConflict('c1'));
+        expect(await storage.transact('readonly', (tx) => tx.countConflicts())).toBe(1);
+      });
+    });
+
+    describe('meta', () => {
+      test('keeps small named values of any structured-cloneable shape', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', async (tx) => {
+          await tx.putMeta('clientId', 'abc');
+          await tx.putMeta('auth', { authorization: 'Bearer x' });
+        });
+        const values = await storage.transact('readonly', async (tx) => [
+          await tx.getMeta('clientId'),
+          await tx.getMeta('auth'),
+          await tx.getMeta('missing'),
+        ]);
+        expect(values).toEqual(['abc', { authorization: 'Bearer x' }, undefined]);
+      });
+    });
+
+    describe('close', () => {
+      test('a closed database rejects new transactions with database-closed', async () => {
+        const storage = await open();
+        storage.close();
+        const error = await rejectionOf(storage.transact('readonly', (tx) => tx.getMeta('x')));
+        expect(isOutboxError(error, 'database-closed')).toBe(true);
+      });
+
+      test.runIf(factory.persistent)('data persists after close and reopen, and seqs keep increasing', async () => {
+        const name = freshName();
+        const first = await open(name);
+        const seq = await first.transact('readwrite', async (tx) => {
+          await tx.putDoc(makeDoc('prefs', 'me', { theme: 'dark' }));
+          const s = await tx.addWrite(makeWrite('prefs', 'me'));
+          await tx.deleteWrite(s);
+          return s;
+        });
+        first.close();
+        const second = await open(name);
+        expect(await second.transact('readonly', (tx) => tx.getDoc('prefs', 'me'))).toEqual(
+          makeDoc('prefs', 'me', { theme: 'dark' }),
+        );
+        expect(await second.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'me')))).toBeGreaterThan(seq);
+      });
+    });
+  });
+}
