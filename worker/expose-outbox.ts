@@ -1,0 +1,65 @@
+import { type Endpoint, expose, proxy, type Remote, releaseProxy } from 'comlink';
+import type { WorkerRpc } from '../src/core/runtime/worker-rpc.ts';
+import { registerErrorTransfer } from '../src/protocol/error-transfer.ts';
+import type { DocChange, OutboxApi, Unsubscribe } from '../src/protocol/outbox-api.ts';
+import type { SyncStatus } from '../src/protocol/sync-status.ts';
+
+/** Calls a page listener (a Comlink proxy) without letting a page-side failure reject in the worker. */
+function relay<T>(listener: (value: T) => void): (value: T) => void {
+  return (value) => {
+    Promise.resolve(listener(value)).catch(() => {
+      // The page's listener threw or its port is gone; the page owns that error.
+    });
+  };
+}
+
+/** Wraps a service's unsubscribe so the page can call it through Comlink and the listener's port is released. */
+function remoteUnsubscribe(unsubscribe: Unsubscribe, listener: unknown): Unsubscribe {
+  return proxy(() => {
+    unsubscribe();
+    (listener as Partial<Remote<() => void>>)[releaseProxy]?.();
+  });
+}
+
+/**
+ * Adapts an {@link OutboxApi} for Comlink: callbacks arrive as proxies, unsubscribe
+ * functions leave as proxies, and `ping` answers the page's liveness probe.
+ */
+export function toWorkerRpc(service: OutboxApi): WorkerRpc {
+  const rpc: WorkerRpc = {
+    put: (c, k, v) => service.put(c, k, v),
+    delete: (c, k) => service.delete(c, k),
+    get: (c, k) => service.get(c, k),
+    list: (c, o) => service.list(c, o),
+    watch: async (c, listener: (changes: DocChange[]) => void, key) =>
+      remoteUnsubscribe(await service.watch(c, relay(listener), key), listener),
+    clear: (c, o) => service.clear(c, o),
+    flush: () => service.flush(),
+    whenSynced: (id) => service.whenSynced(id),
+    getStatus: () => service.getStatus(),
+    subscribeStatus: async (listener: (status: SyncStatus) => void) =>
+      remoteUnsubscribe(await service.subscribeStatus(relay(listener)), listener),
+    listPending: (o) => service.listPending(o),
+    discardPending: (id) => service.discardPending(id),
+    listDeadLetters: () => service.listDeadLetters(),
+    retryDeadLetter: (id, edited) => service.retryDeadLetter(id, edited),
+    discardDeadLetter: (id) => service.discardDeadLetter(id),
+    listConflicts: () => service.listConflicts(),
+    dismissConflict: (id) => service.dismissConflict(id),
+    exportData: () => service.exportData(),
+    importData: (file) => service.importData(file),
+    setAuth: (headers) => service.setAuth(headers),
+    setOnline: (online) => service.setOnline(online),
+    setVisible: (visible) => service.setVisible(visible),
+    setPaused: (paused) => service.setPaused(paused),
+    close: () => service.close(),
+    ping: async () => 'pong',
+  };
+  return rpc;
+}
+
+/** Exposes `service` to the page over Comlink on `endpoint` (the worker's global scope by default). */
+export function exposeOutbox(service: OutboxApi, endpoint?: Endpoint): void {
+  registerErrorTransfer();
+  expose(toWorkerRpc(service), endpoint);
+}
