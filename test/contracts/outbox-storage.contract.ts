@@ -99,7 +99,7 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         const storage = await open();
         await storage.transact('readwrite', (tx) => tx.putDoc(makeDoc('prefs', 'a', { list: [1] })));
         const first = await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'a'));
-        (first as { value: { list: number[] } }).value.list.push(2);
+        (first as unknown as { value: { list: number[] } }).value.list.push(2);
         const second = await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'a'));
         expect(second?.value).toEqual({ list: [1] });
       });
