@@ -64,6 +64,12 @@ export const errorMessages = {
     `The server's answer to ${str(d.url)} does not follow the Outbox protocol${at(d)}: ${str(d.issue)}. Check that the server speaks protocol version ${str(d.expected)}.`,
   'dead-lettered': (d: ErrorDetails) =>
     `${str(d.count)} write(s) could not be synced and were moved to the dead-letter store. Inspect them (listDeadLetters) to retry or discard.`,
+  'discarded-by-user': (d: ErrorDetails) =>
+    `Write ${str(d.writeId)} to '${str(d.collection)}/${str(d.key)}' was discarded by the app before it was synced. It is kept in the dead-letter store: retry it or discard it for good.`,
+  'batch-too-large': (d: ErrorDetails) =>
+    `Write ${str(d.writeId)} to '${str(d.collection)}/${str(d.key)}' (${str(d.bytes)} bytes) is too large for the server even when sent alone (413). It is kept in the dead-letter store: shrink it and retry, or discard it.`,
+  'conflict-merge-failed': (d: ErrorDetails) =>
+    `The merge function of collection '${str(d.collection)}' failed on '${str(d.key)}': ${str(d.reason)}. The local write ${str(d.writeId)} is kept in the dead-letter store; fix merge() and retry it.`,
   // --- server (wire codes) -----------------------------------------------
   'malformed-json': () => `The request body is not valid JSON. Send a JSON document.`,
   'invalid-request': (d: ErrorDetails) => `The request is not valid${at(d)}: ${str(d.issue)}. Fix the field and send again.`,
