@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// npm run build: the library (ESM + .d.ts) → dist/lib, the page-bundle size report,
+// and the e2e test app → dist/e2e-app. The demo builds through buildApp() too (scripts/build-app.mjs).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { buildApp } from './build-app.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DEFINE = { 'process.env.NODE_ENV': '"production"' };
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+const external = [...Object.keys(pkg.dependencies ?? {})].map((d) => new RegExp(`^${d}(/.*)?$`));
+
+/** Library entries that exist today (package.json "exports"). */
+const LIB_ENTRIES = Object.fromEntries(
+  Object.entries({
+    outbox: 'src/index.ts',
+    core: 'src/core/index.ts',
+    sw: 'sw/index.ts',
+    protocol: 'src/protocol/index.ts',
+  }).filter(([, path]) => existsSync(join(ROOT, path))),
+);
+
+async function buildLibrary() {
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    define: DEFINE,
+    build: {
+      outDir: 'dist/lib',
+      emptyOutDir: true,
+      minify: false,
+      sourcemap: true,
+      lib: { entry: Object.fromEntries(Object.entries(LIB_ENTRIES).map(([k, v]) => [k, join(ROOT, v)])), formats: ['es'] },
+      rollupOptions: { external },
+    },
+  });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** Bundles src/index.ts as a page would (Comlink included, minified) and prints its min+gzip size. */
+async function pageBundleSize() {
+  const result = await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'silent',
+    define: DEFINE,
+    build: {
+      write: false,
+      minify: true,
+      lib: { entry: join(ROOT, 'src/index.ts'), formats: ['es'], fileName: 'page' },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const rows = outputs
+    .filter((o) => o.type === 'chunk')
+    .map((o) => ({
+      file: o.fileName,
+      min: Buffer.byteLength(o.code),
+      gzip: gzipSync(o.code, { level: 9 }).length,
+      entry: o.isEntry,
+    }));
+  for (const r of rows) {
+    const what = r.entry ? 'page bundle (client + Comlink)' : 'lazy chunk (workbox-window, only with serviceWorker)';
+    console.log(`${what}: ${r.file} ${(r.min / 1024).toFixed(1)} KB min, ${(r.gzip / 1024).toFixed(2)} KB min+gzip`);
+  }
+  const page = rows.find((r) => r.entry);
+  if (outputs.some((o) => o.type === 'chunk' && (o.moduleIds ?? []).some((id) => /node_modules\/(zod|idb)\//.test(id)))) {
+    throw new Error('The page bundle pulls zod or idb; import them only in the worker.');
+  }
+  return page;
+}
+
+const step = process.argv[2];
+if (step === undefined || step === 'lib') {
+  await buildLibrary();
+  await pageBundleSize();
+}
+if (step === undefined || step === 'e2e-app') {
+  await buildApp({
+    root: join(ROOT, 'test/e2e/app'),
+    outDir: join(ROOT, 'dist/e2e-app'),
+    swEntry: join(ROOT, 'test/e2e/app/sw.ts'),
+  });
+  console.log('e2e test app → dist/e2e-app');
+}
