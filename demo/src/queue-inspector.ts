@@ -1,0 +1,186 @@
+import type { ConflictRecord } from '../../src/protocol/conflict-record.ts';
+import type { DeadLetter } from '../../src/protocol/dead-letter.ts';
+import type { PendingWrite } from '../../src/protocol/pending-write.ts';
+import { type DemoOutbox, errorText } from './demo-outbox.ts';
+import { announce, h, replaceChildren } from './dom.ts';
+import { formatAge, formatBytes } from './format.ts';
+
+const DECISIONS: Record<ConflictRecord['decision'], string> = {
+  'server-won': 'the version from the server was kept',
+  'client-won': 'your version was kept',
+  merged: 'both versions were merged',
+};
+
+/**
+ * The queue inspector, a modal dialog: writes waiting and in flight, dead letters (retry, edit,
+ * discard) and conflicts (what happened, dismiss), with sizes and ages. Refreshes while open.
+ */
+export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement; open(): void } {
+  const body = h('div', { class: 'stack' });
+  const closeButton = h('button', { type: 'button', onclick: () => dialog.close() }, 'Close');
+  const syncButton = h('button', { type: 'button', id: 'sync-now', onclick: () => void syncNow() }, 'Sync now');
+  const dialog = h(
+    'dialog',
+    { id: 'inspector', 'aria-labelledby': 'inspector-title' },
+    h('div', { class: 'dialog-head' }, h('h2', { id: 'inspector-title' }, 'Sync queue'), syncButton, closeButton),
+    body,
+  );
+  let stopStatus: (() => void) | null = null;
+  let rendering = false;
+
+  const refresh = async (): Promise<void> => {
+    if (rendering) return;
+    rendering = true;
+    try {
+      const [pending, dead, conflicts] = await Promise.all([
+        outbox.listPending({ limit: 200 }),
+        outbox.listDeadLetters(),
+        outbox.listConflicts(),
+      ]);
+      const now = Date.now();
+      replaceChildren(body, pendingSection(pending, now), deadSection(dead, now), conflictSection(conflicts, now));
+    } catch (e) {
+      replaceChildren(body, h('p', { role: 'alert' }, `Could not read the queue: ${errorText(e)}`));
+    } finally {
+      rendering = false;
+    }
+  };
+  const act = async (what: string, run: () => Promise<unknown>): Promise<void> => {
+    try {
+      await run();
+      announce(what);
+    } catch (e) {
+      announce(`${what} failed: ${errorText(e)}`);
+    }
+    await refresh();
+  };
+  const syncNow = async (): Promise<void> => {
+    syncButton.disabled = true;
+    await act('Sync finished', () => outbox.flush());
+    syncButton.disabled = false;
+  };
+
+  const pendingSection = (writes: PendingWrite[], now: number): HTMLElement =>
+    section(
+      'Waiting to sync',
+      writes.length,
+      'Nothing is waiting: every change has reached the server.',
+      writes.map((w) => {
+        const inFlight = w.leaseUntil !== null && w.leaseUntil > now;
+        return h(
+          'li',
+          { class: 'queue-item' },
+          h('strong', {}, `${w.op === 'put' ? 'Save' : 'Delete'} ${w.collection}/${w.key}`),
+          h(
+            'span',
+            {},
+            `${formatBytes(w.size)} · ${formatAge(w.createdAt, now)} · ${inFlight ? 'sending now' : 'waiting'}` +
+              (w.attempts > 0 ? ` · ${w.attempts} attempts` : ''),
+          ),
+          w.lastError && h('span', { class: 'muted' }, `Last error: ${w.lastError.message}`),
+          h(
+            'button',
+            { type: 'button', onclick: () => void act('Change discarded', () => outbox.discardPending(w.id)) },
+            'Discard',
+          ),
+        );
+      }),
+    );
+
+  const deadSection = (letters: DeadLetter[], now: number): HTMLElement =>
+    section(
+      'Need attention',
+      letters.length,
+      'No change was refused.',
+      letters.map((d) => {
+        const editor = h('textarea', { rows: 4, 'aria-label': `Edit ${d.write.collection}/${d.write.key}`, hidden: true });
+        const saveEdit = async (): Promise<void> => {
+          let value: unknown;
+          try {
+            value = JSON.parse(editor.value);
+          } catch {
+            announce('The edited value is not valid JSON');
+            return;
+          }
+          await act('Edited change sent again', () => outbox.retryDeadLetter(d.id, { value: value as never }));
+        };
+        const saveButton = h('button', { type: 'button', hidden: true, onclick: () => void saveEdit() }, 'Save and retry');
+        const edit = (): void => {
+          editor.value = JSON.stringify(d.write.value ?? null, null, 2);
+          editor.hidden = false;
+          saveButton.hidden = false;
+          editor.focus();
+        };
+        return h(
+          'li',
+          { class: 'queue-item dead' },
+          h('strong', {}, `${d.write.op === 'put' ? 'Save' : 'Delete'} ${d.write.collection}/${d.write.key}`),
+          h('span', {}, `${formatBytes(d.write.size)} · refused ${formatAge(d.deadAt, now)} · ${d.reason} (${d.code})`),
+          h('span', { class: 'muted' }, d.message),
+          h(
+            'div',
+            { class: 'row' },
+            h(
+              'button',
+              { type: 'button', onclick: () => void act('Change sent again', () => outbox.retryDeadLetter(d.id)) },
+              'Retry',
+            ),
+            d.write.op === 'put' && h('button', { type: 'button', onclick: edit }, 'Edit'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'danger',
+                onclick: () => void act('Change discarded', () => outbox.discardDeadLetter(d.id)),
+              },
+              'Discard',
+            ),
+          ),
+          editor,
+          saveButton,
+        );
+      }),
+    );
+
+  const conflictSection = (conflicts: ConflictRecord[], now: number): HTMLElement =>
+    section(
+      'Conflicts',
+      conflicts.length,
+      'No conflicts.',
+      conflicts.map((c) =>
+        h(
+          'li',
+          { class: 'queue-item' },
+          h('strong', {}, `${c.collection}/${c.key}`),
+          h('span', {}, `Changed here and on another device ${formatAge(c.at, now)}; ${DECISIONS[c.decision]} (${c.policy}).`),
+          h(
+            'button',
+            { type: 'button', onclick: () => void act('Conflict dismissed', () => outbox.dismissConflict(c.id)) },
+            'Dismiss',
+          ),
+        ),
+      ),
+    );
+
+  dialog.addEventListener('close', () => {
+    stopStatus?.();
+    stopStatus = null;
+  });
+  return {
+    element: dialog,
+    open() {
+      if (dialog.open) return;
+      dialog.showModal();
+      stopStatus = outbox.status.subscribe(() => void refresh());
+    },
+  };
+}
+
+function section(title: string, count: number, empty: string, items: HTMLElement[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'stack', 'aria-label': title },
+    h('h3', {}, `${title} (${count})`),
+    items.length === 0 ? h('p', { class: 'muted' }, empty) : h('ul', { class: 'plain stack' }, ...items),
+  );
+}
