@@ -1,0 +1,229 @@
+import { OutboxError } from '../errors.ts';
+import type { WriteId } from '../protocol/ids.ts';
+import type { OutboxApi, Unsubscribe } from '../protocol/outbox-api.ts';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from '../protocol/sync-status.ts';
+import { type ChannelMessage, isChannelMessage } from './runtime/channel-message.ts';
+import { Leadership } from './runtime/leadership.ts';
+import type { AuthPort, ChannelPort, DocStorePort, LockPort, SyncRunnerPort } from './runtime/runtime-ports.ts';
+import { channelName, syncLockName } from './runtime/worker-rpc.ts';
+import { StatusPublisher } from './status/status-publisher.ts';
+
+/** Everything the service needs, injected so it runs in a worker, a service worker or Node tests. */
+export interface OutboxServiceDeps {
+  readonly dbName: string;
+  readonly store: DocStorePort;
+  /** Builds the sync loop; called only once this context holds the lock. */
+  readonly createRunner: () => SyncRunnerPort;
+  readonly auth: AuthPort;
+  readonly locks: LockPort;
+  readonly openChannel: (name: string) => ChannelPort;
+  readonly now: () => number;
+}
+
+/**
+ * The worker's {@link OutboxApi} over the local store and (in the lock holder only) the sync loop.
+ *
+ * Leadership: every tab's worker writes to the same database; the holder of the Web Lock
+ * `outbox:sync:<db>` runs the loop. Others post `kick` on `outbox:<db>` after their writes
+ * commit and relay page signals there; the holder publishes status snapshots there, which
+ * every service relays to its own subscribers. `flush`/`whenSynced` watch storage (re-checked
+ * on each status), so they work the same in a holder and a non-holder.
+ */
+export class OutboxService implements OutboxApi {
+  readonly #deps: OutboxServiceDeps;
+  readonly #status: StatusPublisher;
+  readonly #channel: ChannelPort;
+  readonly #leadership: Leadership;
+  readonly #stopCommitted: Unsubscribe;
+  #runner: SyncRunnerPort | undefined;
+  #closed = false;
+  readonly #signals = { online: undefined as boolean | undefined, visible: undefined as boolean | undefined, paused: false };
+
+  private constructor(deps: OutboxServiceDeps, initial: SyncStatus) {
+    this.#deps = deps;
+    this.#status = new StatusPublisher(initial);
+    this.#channel = deps.openChannel(channelName(deps.dbName));
+    this.#channel.onmessage = (event) => {
+      if (isChannelMessage(event.data)) this.#onMessage(event.data);
+    };
+    this.#stopCommitted = deps.store.onWritesCommitted(() => this.#kick());
+    this.#leadership = new Leadership(deps.locks, syncLockName(deps.dbName), () => this.#lead());
+    this.#post({ type: 'status-request' });
+  }
+
+  /** Builds the service with a status computed from storage until a holder publishes one. */
+  static async open(deps: OutboxServiceDeps): Promise<OutboxService> {
+    const counts = await deps.store.localStatus();
+    return new OutboxService(deps, { ...INITIAL_SYNC_STATUS, ...counts, at: deps.now() });
+  }
+
+  /** Whether this context runs the sync loop. */
+  get isRunner(): boolean {
+    return this.#runner !== undefined;
+  }
+
+  put: OutboxApi['put'] = (c, k, v) => this.#open().put(c, k, v);
+  delete: OutboxApi['delete'] = (c, k) => this.#open().delete(c, k);
+  get: OutboxApi['get'] = (c, k) => this.#open().get(c, k);
+  list: OutboxApi['list'] = (c, o) => this.#open().list(c, o);
+  clear: OutboxApi['clear'] = (c, o) => this.#open().clear(c, o);
+  exportData: OutboxApi['exportData'] = () => this.#open().exportData();
+  importData: OutboxApi['importData'] = (f) => this.#open().importData(f);
+  listPending: OutboxApi['listPending'] = (o) => this.#open().listPending(o);
+  discardPending: OutboxApi['discardPending'] = (id) => this.#open().discardPending(id);
+  listDeadLetters: OutboxApi['listDeadLetters'] = () => this.#open().listDeadLetters();
+  retryDeadLetter: OutboxApi['retryDeadLetter'] = (id, e) => this.#open().retryDeadLetter(id, e);
+  discardDeadLetter: OutboxApi['discardDeadLetter'] = (id) => this.#open().discardDeadLetter(id);
+  listConflicts: OutboxApi['listConflicts'] = () => this.#open().listConflicts();
+  dismissConflict: OutboxApi['dismissConflict'] = (id) => this.#open().dismissConflict(id);
+
+  async watch(collection: string, listener: Parameters<OutboxApi['watch']>[1], key?: string): Promise<Unsubscribe> {
+    return this.#open().watch(collection, listener, key);
+  }
+
+  async getStatus(): Promise<SyncStatus> {
+    return this.#status.current;
+  }
+
+  async subscribeStatus(listener: (status: SyncStatus) => void): Promise<Unsubscribe> {
+    return this.#status.subscribe(listener);
+  }
+
+  async flush(): Promise<void> {
+    const store = this.#open();
+    const since = this.#deps.now();
+    const upTo = await store.lastPendingSeq();
+    if (upTo === 0) return;
+    this.#kick();
+    await this.#until(async () => (await store.countPendingUpTo(upTo)) === 0);
+    // Gone from the outbox means acknowledged or dead-lettered; the latter is a failed flush.
+    const dead = (await store.listDeadLetters()).filter((d) => d.write.seq <= upTo && d.deadAt >= since);
+    if (dead.length > 0) throw new OutboxError('dead-lettered', { count: dead.length });
+  }
+
+  async whenSynced(id: WriteId): Promise<void> {
+    const store = this.#open();
+    this.#kick();
+    await this.#until(async () => !(await store.hasPendingWrite(id)));
+    if (await store.isDeadLettered(id)) throw new OutboxError('dead-lettered', { count: 1 });
+  }
+
+  async setAuth(headers: Record<string, string> | null): Promise<void> {
+    await this.#deps.auth.set(headers);
+    this.#signal('auth', true);
+  }
+
+  async setOnline(online: boolean): Promise<void> {
+    this.#signal('online', online);
+  }
+
+  async setVisible(visible: boolean): Promise<void> {
+    this.#signal('visible', visible);
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.#signal('paused', paused);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopCommitted();
+    const runner = this.#runner;
+    this.#runner = undefined;
+    await runner?.close();
+    this.#leadership.release();
+    this.#channel.close();
+    this.#deps.store.close();
+    this.#status.publish({ ...this.#status.current, phase: 'closed', at: this.#deps.now() });
+    this.#wake();
+  }
+
+  #open(): DocStorePort {
+    if (this.#closed) throw new OutboxError('closed', { what: 'outbox service' });
+    return this.#deps.store;
+  }
+
+  /** Becomes the runner: starts the loop and replays the signals seen so far. */
+  async #lead(): Promise<void> {
+    if (this.#closed) return;
+    const runner = this.#deps.createRunner();
+    this.#runner = runner;
+    const { online, visible, paused } = this.#signals;
+    if (online !== undefined) runner.setOnline(online);
+    if (visible !== undefined) runner.setVisible(visible);
+    if (paused) runner.setPaused(true);
+    runner.subscribe((status) => {
+      this.#status.publish(status);
+      this.#post({ type: 'status', status });
+      this.#wake();
+    });
+    runner.start();
+  }
+
+  #onMessage(m: ChannelMessage): void {
+    const runner = this.#runner;
+    if (m.type === 'status') {
+      if (runner === undefined) this.#status.publish(m.status);
+      this.#wake();
+    } else if (runner === undefined) {
+      return;
+    } else if (m.type === 'kick') {
+      runner.kick();
+    } else if (m.type === 'status-request') {
+      this.#post({ type: 'status', status: this.#status.current });
+    } else {
+      this.#apply(runner, m.name, m.value);
+    }
+  }
+
+  #signal(name: 'online' | 'visible' | 'paused' | 'auth', value: boolean): void {
+    if (name !== 'auth') this.#signals[name] = value;
+    const runner = this.#runner;
+    if (runner !== undefined) this.#apply(runner, name, value);
+    else this.#post({ type: 'signal', name, value } as ChannelMessage);
+  }
+
+  #apply(runner: SyncRunnerPort, name: 'online' | 'visible' | 'paused' | 'auth', value: boolean): void {
+    if (name === 'online') runner.setOnline(value);
+    else if (name === 'visible') runner.setVisible(value);
+    else if (name === 'paused') runner.setPaused(value);
+    else runner.setAuthChanged();
+  }
+
+  #kick(): void {
+    if (this.#runner !== undefined) this.#runner.kick();
+    else this.#post({ type: 'kick' });
+  }
+
+  #post(message: ChannelMessage): void {
+    if (!this.#closed) this.#channel.postMessage(message);
+  }
+
+  // --- waiting on storage, woken by every status change (ours or the holder's) ---------------
+  #waiters = new Set<() => void>();
+
+  #wake(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+
+  /** Resolves once `done()` holds; re-checks on every status; rejects if sync cannot go on. */
+  async #until(done: () => Promise<boolean>): Promise<void> {
+    for (;;) {
+      let wake: () => void = () => {};
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      this.#waiters.add(wake);
+      try {
+        if (await done()) return;
+        const { phase, lastError } = this.#status.current;
+        if (this.#closed || phase === 'closed') throw new OutboxError('closed', { what: 'outbox service' });
+        if (phase === 'auth-required') throw new OutboxError('auth-required', { reason: lastError?.message });
+        await woken;
+      } finally {
+        this.#waiters.delete(wake);
+      }
+    }
+  }
+}
