@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { defineCollection } from '../../src/core/docs/define-collection.ts';
 
-/** The one preferences document lives under this key. */
-export const PREFS_KEY = 'me';
-
-/** Preferences: latest state wins; a later write to the same key replaces an unsent one. */
+/** Preferences (one document, key 'me'): latest state wins; a later write to the same key replaces an unsent one. */
 export const prefs = defineCollection({
   name: 'prefs',
   schema: z.strictObject({

@@ -27,10 +27,16 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
   );
   let stopStatus: (() => void) | null = null;
   let rendering = false;
+  let again = false;
 
+  // One refresh at a time; a status that arrives meanwhile triggers exactly one more.
   const refresh = async (): Promise<void> => {
-    if (rendering) return;
+    if (rendering) {
+      again = true;
+      return;
+    }
     rendering = true;
+    again = false;
     try {
       const [pending, dead, conflicts] = await Promise.all([
         outbox.listPending({ limit: 200 }),
@@ -43,6 +49,7 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
       replaceChildren(body, h('p', { role: 'alert' }, `Could not read the queue: ${errorText(e)}`));
     } finally {
       rendering = false;
+      if (again && dialog.open) void refresh();
     }
   };
   const act = async (what: string, run: () => Promise<unknown>): Promise<void> => {
