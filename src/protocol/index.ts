@@ -1,5 +1,6 @@
 export * from './conflict-record.ts';
 export * from './dead-letter.ts';
+export * from './export-file.ts';
 export * from './ids.ts';
 export * from './json-value.ts';
 export type * from './outbox-api.ts';

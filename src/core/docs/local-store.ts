@@ -1,0 +1,215 @@
+import { OutboxError } from '../../errors.ts';
+import type { ExportFile } from '../../protocol/export-file.ts';
+import { type ClientId, randomId, type WriteId } from '../../protocol/ids.ts';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import type {
+  ClearResult,
+  DocChange,
+  DocSnapshot,
+  ImportReport,
+  ListOptions,
+  ListPage,
+  Unsubscribe,
+  WriteReceipt,
+} from '../../protocol/outbox-api.ts';
+import { type EnqueuedWrite, enqueueWrites, type WriteRequest } from '../queue/enqueue-writes.ts';
+import { GroupCommit } from '../queue/group-commit.ts';
+import type { OutboxStorage } from '../storage/outbox-storage.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { clearCollection } from './clear-collection.ts';
+import type { Collection } from './define-collection.ts';
+import { exportData } from './export-data.ts';
+import { importData } from './import-data.ts';
+import { openStoreMeta } from './open-store-meta.ts';
+import { parseExportFile } from './parse-export-file.ts';
+import { readDoc, readPage } from './read-docs.ts';
+import { assertValidKey, validateValue } from './validate-write.ts';
+
+export interface LocalStoreOptions {
+  readonly storage: OutboxStorage;
+  readonly collections: readonly Collection[];
+  /** Epoch-ms clock; default `Date`. */
+  readonly clock?: { now(): number } | undefined;
+  /** 128-bit random ids as 32 hex digits (write ids, the client id); default crypto.getRandomValues. */
+  readonly randomId?: (() => string) | undefined;
+}
+
+/**
+ * The durable local document store: documents plus the outbox of pending writes, over one
+ * {@link OutboxStorage}. Every put/delete writes the document and appends its pending write in
+ * one transaction; concurrent writes share transactions (group commit). Runs unchanged in a
+ * worker, a service worker and Node.
+ *
+ * @example
+ * const store = await LocalStore.open({ storage: createMemoryOutboxStorage(), collections: [prefs] });
+ * await store.put('prefs', 'me', { theme: 'dark' });
+ */
+export class LocalStore {
+  readonly clientId: ClientId;
+  readonly storage: OutboxStorage;
+  readonly #collections: ReadonlyMap<string, Collection>;
+  readonly #clock: { now(): number };
+  readonly #randomId: () => string;
+  readonly #feed = new ChangeFeed();
+  readonly #committed = new Set<(count: number) => void>();
+  readonly #group: GroupCommit<WriteRequest, WriteReceipt>;
+
+  private constructor(options: LocalStoreOptions, collections: ReadonlyMap<string, Collection>, clientId: ClientId) {
+    this.storage = options.storage;
+    this.clientId = clientId;
+    this.#collections = collections;
+    this.#clock = options.clock ?? Date;
+    this.#randomId = options.randomId ?? (() => randomId());
+    this.#group = new GroupCommit((requests) => this.#commit(requests));
+  }
+
+  /**
+   * Opens the store: reads (or creates) the client id and migrates documents stored under an
+   * older schema version, in one transaction. Rejects with `migration-failed` (nothing changed),
+   * `invalid-config` (two collections with one name), or a storage code.
+   */
+  static async open(options: LocalStoreOptions): Promise<LocalStore> {
+    const collections = new Map<string, Collection>();
+    for (const collection of options.collections) {
+      if (collections.has(collection.name)) {
+        throw new OutboxError('invalid-config', {
+          path: ['collections'],
+          issue: `two collections are named '${collection.name}'`,
+        });
+      }
+      collections.set(collection.name, collection);
+    }
+    const makeId = options.randomId ?? (() => randomId());
+    const clientId = await openStoreMeta(options.storage, options.collections, makeId);
+    return new LocalStore(options, collections, clientId);
+  }
+
+  /** The declared collection `name`; throws `unknown-collection`. */
+  collection(name: string): Collection {
+    const collection = this.#collections.get(name);
+    if (collection === undefined) throw new OutboxError('unknown-collection', { collection: name });
+    return collection;
+  }
+
+  /** Writes a document and queues the write; resolves after both have committed. */
+  put(collection: string, key: string, value: JsonValue): Promise<WriteReceipt> {
+    try {
+      const target = this.collection(collection);
+      assertValidKey(key);
+      const checked = validateValue(target, key, value);
+      return this.#group.submit(this.#request(target, key, 'put', checked.value, checked.size));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Removes a document and queues the delete; resolves after both have committed. */
+  delete(collection: string, key: string): Promise<WriteReceipt> {
+    try {
+      const target = this.collection(collection);
+      assertValidKey(key);
+      return this.#group.submit(this.#request(target, key, 'delete', undefined, 0));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** One document with its version and how many of its writes are pending; undefined if absent. */
+  async get(collection: string, key: string): Promise<DocSnapshot | undefined> {
+    this.collection(collection);
+    assertValidKey(key);
+    return this.storage.transact('readonly', (tx) => readDoc(tx, collection, key));
+  }
+
+  /** One page of a collection in key order. `limit` defaults to 100, at most 1000. */
+  async list(collection: string, options: ListOptions = {}): Promise<ListPage> {
+    this.collection(collection);
+    return this.storage.transact('readonly', (tx) => readPage(tx, collection, options));
+  }
+
+  /** Calls `listener` after every committed batch of changes to a collection (or one key of it). */
+  watch(collection: string, listener: (changes: DocChange[]) => void, key?: string): Unsubscribe {
+    this.collection(collection);
+    return this.#feed.watch(collection, listener, key);
+  }
+
+  /**
+   * Removes every document of a collection. Refuses with `pending-writes` while writes to it are
+   * pending, unless `discardPending` — then they are discarded, counted and reported.
+   */
+  async clear(collection: string, options: { discardPending?: boolean | undefined } = {}): Promise<ClearResult> {
+    this.collection(collection);
+    await this.#group.whenIdle();
+    const { result, changes } = await this.storage.transact('readwrite', (tx) =>
+      clearCollection(tx, collection, options.discardPending === true),
+    );
+    this.#feed.emit(changes);
+    return result;
+  }
+
+  /** Everything in the database as one plain, versioned JSON document. */
+  async exportData(): Promise<ExportFile> {
+    await this.#group.whenIdle();
+    return exportData(this.storage, [...this.#collections.values()], this.clientId, this.#clock.now());
+  }
+
+  /** Validates a whole export file, then applies it in one transaction; or rejects with `import-invalid` and changes nothing. */
+  async importData(file: unknown): Promise<ImportReport> {
+    const parsed = parseExportFile(file, this.#collections);
+    await this.#group.whenIdle();
+    const { report, changes } = await this.storage.transact('readwrite', (tx) => importData(tx, parsed, this.clientId));
+    this.#feed.emit(changes);
+    if (report.pendingWrites > 0) this.#notifyCommitted(report.pendingWrites);
+    return report;
+  }
+
+  /** For the sync engine: announces changes it committed in its own transactions (pulled docs, conflict decisions). */
+  emitChanges(changes: DocChange[]): void {
+    this.#feed.emit(changes);
+  }
+
+  /** Calls `listener` with the number of writes after every commit that queued writes (the sync loop kicks a push). */
+  onWritesCommitted(listener: (count: number) => void): Unsubscribe {
+    this.#committed.add(listener);
+    return () => {
+      this.#committed.delete(listener);
+    };
+  }
+
+  /** Waits for queued writes to commit, then closes the storage. */
+  async close(): Promise<void> {
+    await this.#group.whenIdle();
+    this.storage.close();
+  }
+
+  #request(collection: Collection, key: string, op: 'put' | 'delete', value: JsonValue | undefined, size: number): WriteRequest {
+    return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
+  }
+
+  async #commit(requests: readonly WriteRequest[]): Promise<WriteReceipt[]> {
+    let results: EnqueuedWrite[];
+    try {
+      results = await this.storage.transact('readwrite', (tx) => enqueueWrites(tx, this.clientId, requests));
+    } catch (error) {
+      if (error instanceof OutboxError && error.code === 'quota-exceeded') {
+        throw new OutboxError('quota-exceeded', { ...error.details, count: requests.length }, { cause: error.cause });
+      }
+      throw error;
+    }
+    this.#feed.emit(results.map((r) => r.change));
+    this.#notifyCommitted(results.length);
+    return results.map((r) => r.receipt);
+  }
+
+  #notifyCommitted(count: number): void {
+    for (const listener of [...this.#committed]) {
+      try {
+        listener(count);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

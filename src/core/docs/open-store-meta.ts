@@ -1,0 +1,31 @@
+import { OutboxError } from '../../errors.ts';
+import { type ClientId, RANDOM_ID_PATTERN } from '../../protocol/ids.ts';
+import type { OutboxStorage } from '../storage/outbox-storage.ts';
+import type { Collection } from './define-collection.ts';
+import { runMigrations } from './run-migrations.ts';
+
+/** Meta key of this database's client id. */
+export const META_CLIENT_ID = 'clientId';
+
+/**
+ * In one readwrite transaction: reads this database's client id (creating it on first open)
+ * and migrates documents stored under older schema versions. A failed migration aborts it all.
+ */
+export function openStoreMeta(
+  storage: OutboxStorage,
+  collections: readonly Collection[],
+  makeId: () => string,
+): Promise<ClientId> {
+  return storage.transact('readwrite', async (tx) => {
+    let clientId = await tx.getMeta<string>(META_CLIENT_ID);
+    if (clientId === undefined) {
+      clientId = makeId();
+      if (!RANDOM_ID_PATTERN.test(clientId)) {
+        throw new OutboxError('invalid-config', { path: ['randomId'], issue: 'must return 32 lowercase hex digits' });
+      }
+      await tx.putMeta(META_CLIENT_ID, clientId);
+    }
+    await runMigrations(tx, collections);
+    return clientId as ClientId;
+  });
+}
