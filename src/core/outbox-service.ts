@@ -62,20 +62,20 @@ export class OutboxService implements OutboxApi {
     return this.#runner !== undefined;
   }
 
-  put: OutboxApi['put'] = (c, k, v) => this.#open().put(c, k, v);
-  delete: OutboxApi['delete'] = (c, k) => this.#open().delete(c, k);
-  get: OutboxApi['get'] = (c, k) => this.#open().get(c, k);
-  list: OutboxApi['list'] = (c, o) => this.#open().list(c, o);
-  clear: OutboxApi['clear'] = (c, o) => this.#open().clear(c, o);
-  exportData: OutboxApi['exportData'] = () => this.#open().exportData();
-  importData: OutboxApi['importData'] = (f) => this.#open().importData(f);
-  listPending: OutboxApi['listPending'] = (o) => this.#open().listPending(o);
-  discardPending: OutboxApi['discardPending'] = (id) => this.#open().discardPending(id);
-  listDeadLetters: OutboxApi['listDeadLetters'] = () => this.#open().listDeadLetters();
-  retryDeadLetter: OutboxApi['retryDeadLetter'] = (id, e) => this.#open().retryDeadLetter(id, e);
-  discardDeadLetter: OutboxApi['discardDeadLetter'] = (id) => this.#open().discardDeadLetter(id);
-  listConflicts: OutboxApi['listConflicts'] = () => this.#open().listConflicts();
-  dismissConflict: OutboxApi['dismissConflict'] = (id) => this.#open().dismissConflict(id);
+  put: OutboxApi['put'] = async (c, k, v) => this.#open().put(c, k, v);
+  delete: OutboxApi['delete'] = async (c, k) => this.#open().delete(c, k);
+  get: OutboxApi['get'] = async (c, k) => this.#open().get(c, k);
+  list: OutboxApi['list'] = async (c, o) => this.#open().list(c, o);
+  clear: OutboxApi['clear'] = async (c, o) => this.#open().clear(c, o);
+  exportData: OutboxApi['exportData'] = async () => this.#open().exportData();
+  importData: OutboxApi['importData'] = async (f) => this.#open().importData(f);
+  listPending: OutboxApi['listPending'] = async (o) => this.#open().listPending(o);
+  discardPending: OutboxApi['discardPending'] = async (id) => this.#open().discardPending(id);
+  listDeadLetters: OutboxApi['listDeadLetters'] = async () => this.#open().listDeadLetters();
+  retryDeadLetter: OutboxApi['retryDeadLetter'] = async (id, e) => this.#open().retryDeadLetter(id, e);
+  discardDeadLetter: OutboxApi['discardDeadLetter'] = async (id) => this.#open().discardDeadLetter(id);
+  listConflicts: OutboxApi['listConflicts'] = async () => this.#open().listConflicts();
+  dismissConflict: OutboxApi['dismissConflict'] = async (id) => this.#open().dismissConflict(id);
 
   async watch(collection: string, listener: Parameters<OutboxApi['watch']>[1], key?: string): Promise<Unsubscribe> {
     return this.#open().watch(collection, listener, key);
