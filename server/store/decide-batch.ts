@@ -70,6 +70,8 @@ export function decideBatch(input: BatchInput): BatchDecision {
     const result = decideWrite(write, docs.get(k), input);
     if (result.status === 'applied') {
       docs.set(k, nextDoc(write, docs.get(k), input.clientId));
+      // Re-inserting moves the document to the end: change ids follow each document's last write.
+      changed.delete(k);
       changed.add(k);
     }
     processed.set(write.id, result);

@@ -60,14 +60,14 @@ async function pushInTransaction(tx: SqlRunner, userId: string, request: PushReq
   const writeIds = JSON.stringify(request.writes.map((w) => w.id));
   const processedRows = await tx.query<{ write_id: string; result_json: string }>(
     `SELECT write_id, result_json FROM processed_writes
-     WHERE user_id = $1 AND write_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+     WHERE user_id = $1 AND write_id IN (SELECT jsonb_array_elements_text($2::text::jsonb))`,
     [userId, writeIds],
   );
   const processed = new Map(processedRows.map((r) => [r.write_id, JSON.parse(r.result_json) as FinalResult]));
   const keys = JSON.stringify(request.writes.map((w) => ({ collection: w.collection, key: w.key })));
   const docRows = await tx.query<DocRow>(
     `SELECT ${DOC_COLUMNS} FROM docs
-     WHERE user_id = $1 AND (collection, key) IN (SELECT k.collection, k.key FROM jsonb_to_recordset($2::jsonb) AS k(collection text, key text))`,
+     WHERE user_id = $1 AND (collection, key) IN (SELECT k.collection, k.key FROM jsonb_to_recordset($2::text::jsonb) AS k(collection text, key text))`,
     [userId, keys],
   );
   const docs = new Map(docRows.map((r) => [docKey(r.collection, r.key), toDocState(r)]));
@@ -81,7 +81,7 @@ async function pushInTransaction(tx: SqlRunner, userId: string, request: PushReq
     }));
     await tx.query(
       `INSERT INTO processed_writes (user_id, client_id, write_id, seq, result_json)
-       SELECT $1, $2, r.write_id, r.seq, r.result_json FROM jsonb_to_recordset($3::jsonb) AS r(write_id text, seq bigint, result_json text)`,
+       SELECT $1, $2, r.write_id, r.seq, r.result_json FROM jsonb_to_recordset($3::text::jsonb) AS r(write_id text, seq bigint, result_json text)`,
       [userId, request.clientId, JSON.stringify(rows)],
     );
     await tx.query('UPDATE clients SET highest_seq = $3 WHERE client_id = $1 AND user_id = $2', [
@@ -111,7 +111,8 @@ async function lockClient(tx: SqlRunner, userId: string, clientId: string): Prom
 }
 
 async function upsertDocs(tx: SqlRunner, userId: string, docs: readonly DocState[]): Promise<void> {
-  const rows = docs.map((d) => ({
+  const rows = docs.map((d, ord) => ({
+    ord,
     collection: d.collection,
     key: d.key,
     version: d.version,
@@ -124,8 +125,9 @@ async function upsertDocs(tx: SqlRunner, userId: string, docs: readonly DocState
   await tx.query(
     `INSERT INTO docs (user_id, collection, key, version, value_json, deleted, written_at, last_client_id, streak_base, change_id)
      SELECT $1, r.collection, r.key, r.version, r.value_json, r.deleted, r.written_at, r.last_client_id, r.streak_base, nextval('change_seq')
-     FROM jsonb_to_recordset($2::jsonb) AS r(collection text, key text, version integer, value_json text, deleted boolean,
-       written_at bigint, last_client_id text, streak_base integer)
+     FROM jsonb_to_recordset($2::text::jsonb) AS r(ord integer, collection text, key text, version integer, value_json text,
+       deleted boolean, written_at bigint, last_client_id text, streak_base integer)
+     ORDER BY r.ord
      ON CONFLICT (user_id, collection, key) DO UPDATE SET version = EXCLUDED.version, value_json = EXCLUDED.value_json,
        deleted = EXCLUDED.deleted, written_at = EXCLUDED.written_at, last_client_id = EXCLUDED.last_client_id,
        streak_base = EXCLUDED.streak_base, change_id = EXCLUDED.change_id`,
