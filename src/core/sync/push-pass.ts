@@ -1,0 +1,113 @@
+import { OutboxError } from '../../errors.ts';
+import type { DeadLetter } from '../../protocol/dead-letter.ts';
+import type { PendingWrite } from '../../protocol/pending-write.ts';
+import { PROTOCOL_VERSION, type PushRequest, type PushResponse, type WireWrite } from '../../protocol/push-messages.ts';
+import { claimBatch } from '../queue/claim-batch.ts';
+import { deadLetterBatch } from '../queue/dead-letter-batch.ts';
+import { expireRetention } from '../queue/expire-retention.ts';
+import { releaseBatch } from '../queue/release-batch.ts';
+import { checkResults, type SettleReport, settleResults } from '../queue/settle-results.ts';
+import type { TransportOutcome } from '../retry/transport-outcome.ts';
+import type { PassDeps, PassEnd } from './pass-deps.ts';
+
+/** Most batches one pass sends before yielding to the loop (which starts another pass). */
+const MAX_BATCHES_PER_PASS = 1_000;
+
+/** What the loop does with the results of each step, to keep waiters, counts and watchers current. */
+export interface PushHooks {
+  settled(batch: readonly PendingWrite[], report: SettleReport): Promise<void>;
+  deadLettered(letters: DeadLetter[]): Promise<void>;
+}
+
+/** The wire form of a batch: writes in ascending seq, as claimed. */
+export function toPushRequest(clientId: PushRequest['clientId'], batch: readonly PendingWrite[]): PushRequest {
+  const writes = batch.map((w): WireWrite => {
+    const wire: WireWrite = {
+      seq: w.seq,
+      id: w.id,
+      collection: w.collection,
+      key: w.key,
+      op: w.op,
+      baseVersion: w.baseVersion,
+      writtenAt: w.createdAt,
+    };
+    return w.op === 'put' && w.value !== undefined ? { ...wire, value: w.value } : wire;
+  });
+  return { protocol: PROTOCOL_VERSION, clientId, writes };
+}
+
+/**
+ * Pushes the outbox batch by batch until it is empty or a request fails: expired writes go to
+ * the dead-letter store first; a 413 halves the batch (a single write still refused becomes a
+ * `too-large` dead letter); another 4xx dead-letters the whole batch with the server's code.
+ */
+export async function pushPass(d: PassDeps, hooks: PushHooks): Promise<PassEnd> {
+  const expired = await expireRetention(d.storage, d.now(), d.policy.retentionMs);
+  if (expired.length > 0) await hooks.deadLettered(expired);
+  const total = await d.storage.transact('readonly', (tx) => tx.countWrites());
+  if (total > 0) d.event({ type: 'drain-started', at: d.now(), total });
+  let maxCount = d.policy.maxBatchCount;
+  let exchanged = false;
+  for (let i = 0; i < MAX_BATCHES_PER_PASS; i++) {
+    if (d.shouldStop()) return { kind: 'stopped' };
+    const claim = { now: d.now(), leaseMs: d.policy.leaseMs, maxCount, maxBytes: d.policy.maxBatchBytes };
+    const { writes, blockedUntil } = await claimBatch(d.storage, claim);
+    if (writes.length === 0)
+      return blockedUntil === undefined ? { kind: 'done', exchanged, more: false } : { kind: 'blocked', until: blockedUntil };
+    d.event({ type: 'push-started', at: d.now(), inFlight: writes.length });
+    const outcome = await d.send(() => d.transport.push(toPushRequest(d.clientId, writes)));
+    const step = await handleOutcome(d, hooks, writes, outcome);
+    if (step === 'split') maxCount = Math.ceil(writes.length / 2);
+    else if (step !== 'next') return step;
+    else exchanged = true;
+  }
+  return { kind: 'done', exchanged, more: true };
+}
+
+async function handleOutcome(
+  d: PassDeps,
+  hooks: PushHooks,
+  batch: PendingWrite[],
+  outcome: TransportOutcome<PushResponse>,
+): Promise<PassEnd | 'next' | 'split'> {
+  const now = d.now();
+  switch (outcome.kind) {
+    case 'ok':
+      try {
+        checkResults(batch, outcome.body.results, '/v1/push');
+      } catch (e) {
+        const error =
+          e instanceof OutboxError ? { code: e.code, message: e.message } : { code: 'protocol-error', message: String(e) };
+        await releaseBatch(d.storage, batch, error, now);
+        return { kind: 'failed', error, retryAfterMs: undefined, network: false };
+      }
+      await hooks.settled(batch, await settleResults(d.storage, batch, outcome.body.results, d.context()));
+      return 'next';
+    case 'transient':
+      await releaseBatch(d.storage, batch, outcome.error, now);
+      return { kind: 'failed', error: outcome.error, retryAfterMs: outcome.retryAfterMs, network: outcome.network };
+    case 'auth':
+      await releaseBatch(d.storage, batch, null, now);
+      return { kind: 'auth', error: outcome.error };
+    case 'too-large':
+      if (batch.length > 1) {
+        await releaseBatch(d.storage, batch, null, now);
+        return 'split';
+      }
+      await hooks.deadLettered(await deadLetterBatch(d.storage, batch, 'too-large', tooLarge, now));
+      return 'next';
+    case 'permanent':
+      await hooks.deadLettered(await deadLetterBatch(d.storage, batch, 'rejected', () => outcome.error, now));
+      return 'next';
+  }
+}
+
+function tooLarge(write: PendingWrite) {
+  const e = new OutboxError('batch-too-large', {
+    writeId: write.id,
+    collection: write.collection,
+    key: write.key,
+    bytes: write.size,
+  });
+  return { code: 'too-large', message: e.message };
+}

@@ -1,0 +1,442 @@
+/*
+ * The sync loop's states (status.phase) and what moves between them:
+ *
+ *              start / kick / flush / online / visible / interval / lease end
+ *   ┌──────┐ ───────────────────────────────────────────────▶ ┌─────────┐ outbox empty ┌─────────┐
+ *   │ idle │                                                   │ pushing │ ────────────▶│ pulling │
+ *   └──────┘ ◀──────────────── pull done ──────────────────── └─────────┘              └─────────┘
+ *      ▲  ▲                                                 5xx/429/408/425 │  401 after   │ (same failures
+ *      │  │  retry timer (nextDelayMs, Retry-After floor)    network/timeout │  refresh     │  as a push)
+ *      │  └──────────────────────────────── ┌─────────────────────┐ ◀───────┘      │        │
+ *      │     online / visible / flush        │ backoff | offline   │ ◀─────────────┼────────┘
+ *      │     (backoff reset, push now)       └─────────────────────┘               ▼
+ *      │                                                                 ┌───────────────┐
+ *      └──────────────── setAuthChanged() ───────────────────────────── │ auth-required │
+ *                                                                        └───────────────┘
+ *   paused: setPaused(true) from any state (a request in flight finishes); setPaused(false) → push + pull.
+ *   closed: close() from any state; final. Pending flush()/whenSynced() promises reject.
+ *   `offline` is `backoff` after a network-level failure (or a relayed `offline` while idle); its timer
+ *   still runs, because navigator.onLine is not trusted. Any answered request counts as online.
+ */
+import { OutboxError } from '../../errors.ts';
+import type { DeadLetter } from '../../protocol/dead-letter.ts';
+import { type ClientId, randomId, type WriteId } from '../../protocol/ids.ts';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
+import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../protocol/sync-status.ts';
+import type { Collection } from '../docs/define-collection.ts';
+import * as deadLetterOps from '../queue/dead-letters.ts';
+import type { QueueContext } from '../queue/queue-context.ts';
+import type { SettleReport } from '../queue/settle-results.ts';
+import { nextDelayMs } from '../retry/next-delay-ms.ts';
+import type { TransportOutcome } from '../retry/transport-outcome.ts';
+import { StatusPublisher, type StatusUnsubscribe } from '../status/status-publisher.ts';
+import { type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
+import type { OutboxStorage } from '../storage/outbox-storage.ts';
+import type { PassDeps, PassEnd } from './pass-deps.ts';
+import { pullPass } from './pull-pass.ts';
+import { pushPass } from './push-pass.ts';
+import { DEFAULT_SYNC_POLICY, type SyncPolicy } from './sync-policy.ts';
+import type { SyncTransport } from './sync-transport.ts';
+import { SyncWaiters } from './sync-waiters.ts';
+
+/** The document store as the loop sees it (`LocalStore` fits). */
+export interface SyncStore {
+  readonly clientId: ClientId;
+  /** The declared collection; may throw `unknown-collection`. */
+  collection(name: string): Collection;
+  /** Tells watchers about changes, after the transaction that made them committed. */
+  emitChanges(changes: DocChange[]): void;
+}
+
+/** Timers as `setTimeout`/`clearTimeout` (the globals fit; tests pass fakes). */
+export interface SyncTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SyncLoopOptions {
+  readonly storage: OutboxStorage;
+  readonly store: SyncStore;
+  readonly transport: SyncTransport;
+  readonly clock: { now(): number };
+  readonly timers: SyncTimers;
+  /** Uniform in [0, 1), for backoff jitter. */
+  readonly random: () => number;
+  /** 128-bit ids as 32 hex digits for new writes and conflict records; default crypto random. */
+  readonly newId?: (() => string) | undefined;
+  readonly policy?: Partial<SyncPolicy> | undefined;
+  /** Called once after a 401; resolve true when credentials were refreshed and the request should be repeated. */
+  readonly auth?: { refresh(): Promise<boolean> } | undefined;
+  /** Whether a page is visible at start (interval pulls run only while visible); default true. */
+  readonly visible?: boolean | undefined;
+}
+
+/** `setTimeout` cannot wait longer than 2^31-1 ms; a longer Retry-After waits in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+type TimerKind = 'retry' | 'interval' | 'lease';
+
+/**
+ * Drains the outbox to the server and pulls remote changes; see the state diagram above.
+ * Only one runner per database should run it (the Web Lock holder); it never throws from
+ * triggers, and after any failure it retries on its own timer.
+ *
+ * @example
+ * const loop = new SyncLoop({ storage, store, transport, clock: Date, timers: globalThis, random: Math.random });
+ * loop.subscribe((s) => render(s));
+ * loop.start();
+ */
+export class SyncLoop {
+  /** The status snapshot and its subscribers. */
+  readonly status: StatusPublisher;
+  readonly #o: SyncLoopOptions;
+  readonly #policy: SyncPolicy;
+  readonly #waiters = new SyncWaiters();
+  readonly #newId: () => string;
+  #started = false;
+  #closed = false;
+  #paused = false;
+  #authRequired = false;
+  #visible: boolean;
+  #attempt = 0;
+  #timer: { handle: unknown; kind: TimerKind } | undefined;
+  #wantPush = false;
+  #wantPull = false;
+  #scheduled = false;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SyncLoopOptions) {
+    this.#o = options;
+    this.#policy = { ...DEFAULT_SYNC_POLICY, ...options.policy };
+    this.#newId = options.newId ?? (() => randomId());
+    this.#visible = options.visible ?? true;
+    this.status = new StatusPublisher({ ...INITIAL_SYNC_STATUS, at: options.clock.now() });
+  }
+
+  /** Calls `listener` now with the current status and after every change. */
+  subscribe(listener: (status: SyncStatus) => void): StatusUnsubscribe {
+    return this.status.subscribe(listener);
+  }
+
+  /** Starts syncing: a push and a pull now. */
+  start(): void {
+    if (this.#closed || this.#started) return;
+    this.#started = true;
+    this.#schedule(true, true);
+  }
+
+  /** Writes were added: push now, unless waiting out a backoff (the retry timer will send them). */
+  kick(): void {
+    if (this.#closed) return;
+    if (!this.#started || this.#timer?.kind === 'retry' || this.#paused || this.#authRequired) {
+      void this.#refreshCounts().catch(() => undefined);
+      return;
+    }
+    this.#schedule(true, false);
+  }
+
+  /** A page relayed `online`/`offline`. Online resets the backoff and pushes now. */
+  setOnline(online: boolean): void {
+    if (this.#closed) return;
+    this.#event({ type: 'online-changed', at: this.#now(), online });
+    if (!online) {
+      if (this.status.current.phase === 'idle') this.#event({ type: 'phase', at: this.#now(), phase: 'offline' });
+      return;
+    }
+    this.#attempt = 0;
+    if (this.#started) this.#schedule(true, true);
+  }
+
+  /** A page became visible (push and pull now) or every page is hidden (interval pulls stop). */
+  setVisible(visible: boolean): void {
+    if (this.#closed) return;
+    this.#visible = visible;
+    if (visible && this.#started) this.#schedule(true, true);
+    else if (!visible && this.#timer?.kind === 'interval') this.#clearTimer();
+  }
+
+  /** Pauses (a request in flight finishes; nothing new starts) or resumes with a push and a pull. */
+  setPaused(paused: boolean): void {
+    if (this.#closed || this.#paused === paused) return;
+    this.#paused = paused;
+    if (paused) {
+      this.#clearTimer();
+      this.#event({ type: 'phase', at: this.#now(), phase: 'paused' });
+    } else {
+      this.#event({ type: 'phase', at: this.#now(), phase: 'idle' });
+      if (this.#started) this.#schedule(true, true);
+    }
+  }
+
+  /** Credentials changed (setAuth): leaves auth-required and tries again now. */
+  setAuthChanged(): void {
+    if (this.#closed) return;
+    const wasRequired = this.#authRequired;
+    this.#authRequired = false;
+    this.#attempt = 0;
+    if (wasRequired) this.#event({ type: 'phase', at: this.#now(), phase: 'idle' });
+    if (this.#started) this.#schedule(true, true);
+  }
+
+  /**
+   * Resolves when every write pending at the time of the call (and any write that replaced one
+   * after a conflict) is acknowledged; pushes now, without waiting out a backoff. Rejects with
+   * `dead-lettered`, `auth-required` or `closed` when that cannot happen. Transient failures keep it
+   * waiting while the loop retries.
+   */
+  async flush(): Promise<void> {
+    if (this.#closed) throw new OutboxError('closed', { what: 'sync loop' });
+    if (this.#authRequired) throw this.#authError(this.status.current.lastError);
+    const maxSeq = await this.#o.storage.transact('readonly', async (tx) => {
+      let last = 0;
+      for (let page = await tx.listWrites(0, 500); page.length > 0; page = await tx.listWrites(last, 500))
+        last = page.at(-1)?.seq ?? last;
+      return last;
+    });
+    if (maxSeq === 0) return;
+    const done = this.#waiters.add(maxSeq, []);
+    this.#attempt = 0;
+    this.#schedule(true, false);
+    return done;
+  }
+
+  /** Resolves when the write is acknowledged (at once if it already left the outbox); rejects if it is dead-lettered. */
+  async whenSynced(id: WriteId): Promise<void> {
+    if (this.#closed) throw new OutboxError('closed', { what: 'sync loop' });
+    const done = this.#waiters.add(0, [id]);
+    await this.#waiters.check(this.#o.storage);
+    return done;
+  }
+
+  /**
+   * One pass for the service worker: push until the outbox is empty or the first failure, then
+   * stop. Leaves no timer behind. Waits for a run of the loop in progress.
+   */
+  drainOnce(): Promise<{ remaining: number; error?: ErrorInfo | undefined }> {
+    return this.#exclusive(async () => {
+      let end: PassEnd;
+      try {
+        end = this.#closed ? { kind: 'stopped' } : await pushPass(this.#passDeps(), this.#hooks);
+      } catch (e) {
+        end = { kind: 'failed', error: toErrorInfo(e), retryAfterMs: undefined, network: false };
+      }
+      const remaining = await this.#o.storage.transact('readonly', (tx) => tx.countWrites());
+      await this.#refreshCounts();
+      if (end.kind === 'failed' || end.kind === 'auth') return { remaining, error: end.error };
+      return { remaining };
+    });
+  }
+
+  /** Stops the loop for good; pending flush()/whenSynced() reject with `closed`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearTimer();
+    this.#waiters.rejectAll(new OutboxError('closed', { what: 'sync loop' }));
+    this.#event({ type: 'phase', at: this.#now(), phase: 'closed' });
+  }
+
+  // --- dead letters and conflicts (through the loop, so counts and waiters stay current) ---
+
+  /** Moves a pending write to the dead-letter store (reason `discarded-by-user`). */
+  async discardPending(id: WriteId): Promise<void> {
+    const letter = await deadLetterOps.discardPending(this.#o.storage, id, this.#now());
+    await this.#hooks.deadLettered([letter]);
+  }
+
+  /** Puts a dead letter back in the outbox as a new write (optionally edited) and pushes it. */
+  async retryDeadLetter(id: WriteId, edited?: { value: JsonValue }): Promise<WriteReceipt> {
+    const { receipt, change } = await deadLetterOps.retryDeadLetter(this.#o.storage, id, edited, this.#context());
+    this.#o.store.emitChanges([change]);
+    this.kick();
+    await this.#refreshCounts();
+    return receipt;
+  }
+
+  /** Deletes a dead letter for good (counted in status.discarded). */
+  async discardDeadLetter(id: WriteId): Promise<void> {
+    await deadLetterOps.discardDeadLetter(this.#o.storage, id);
+    await this.#refreshCounts();
+  }
+
+  // --- scheduling ---
+
+  #schedule(push: boolean, pull: boolean): void {
+    this.#wantPush ||= push;
+    this.#wantPull ||= pull;
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    this.#clearTimer();
+    void this.#exclusive(() => this.#run());
+  }
+
+  /** Runs `fn` after every run or drain already queued, one at a time. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#chain.then(fn);
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  #blocked(): boolean {
+    return this.#closed || this.#paused || this.#authRequired;
+  }
+
+  async #run(): Promise<void> {
+    let exchanged = false;
+    let end: PassEnd = { kind: 'done', exchanged: false, more: false };
+    try {
+      for (let round = 0; round < 100 && (this.#wantPush || this.#wantPull) && !this.#blocked(); round++) {
+        const pull = this.#wantPull;
+        this.#wantPush = false;
+        this.#wantPull = false;
+        end = await pushPass(this.#passDeps(), this.#hooks);
+        if (end.kind === 'done') exchanged ||= end.exchanged;
+        if (end.kind === 'done' && (pull || end.exchanged)) end = await pullPass(this.#passDeps());
+        if (end.kind !== 'done') break;
+        exchanged ||= end.exchanged;
+        if (end.more) this.#wantPush = true;
+      }
+    } catch (e) {
+      end = { kind: 'failed', error: toErrorInfo(e), retryAfterMs: undefined, network: false };
+    }
+    this.#scheduled = false;
+    await this.#finish(end, exchanged).catch(() => undefined);
+  }
+
+  async #finish(end: PassEnd, exchanged: boolean): Promise<void> {
+    await this.#refreshCounts();
+    await this.#waiters.check(this.#o.storage);
+    if (this.#closed) return;
+    if (end.kind === 'failed') return this.#backoff(end);
+    if (end.kind === 'auth') return this.#enterAuthRequired(end.error);
+    if (exchanged) this.#attempt = 0;
+    if (this.#paused || this.#authRequired) return;
+    if (end.kind === 'blocked') this.#setTimer('lease', end.until - this.#now(), () => this.#schedule(true, false));
+    const at = this.#now();
+    const pending = this.status.current.pending;
+    this.#event(exchanged && pending === 0 ? { type: 'synced', at } : { type: 'phase', at, phase: 'idle' });
+    if (this.#wantPush || this.#wantPull) this.#schedule(false, false);
+    else if (this.#visible && end.kind !== 'blocked') {
+      this.#setTimer('interval', this.#policy.pullIntervalMs, () => this.#schedule(false, true));
+    }
+  }
+
+  #backoff(end: Extract<PassEnd, { kind: 'failed' }>): void {
+    const delay = Math.max(nextDelayMs(this.#attempt, this.#policy, this.#o.random), end.retryAfterMs ?? 0);
+    this.#attempt += 1;
+    const at = this.#now();
+    this.#event({ type: 'failed', at, error: end.error, nextRetryAt: at + delay, offline: end.network });
+    this.#setTimer('retry', delay, () => this.#schedule(true, true));
+  }
+
+  #enterAuthRequired(error: ErrorInfo): void {
+    this.#authRequired = true;
+    const authError = this.#authError(error);
+    this.#event({ type: 'auth-required', at: this.#now(), error: { code: authError.code, message: authError.message } });
+    this.#waiters.rejectAll(authError);
+  }
+
+  #authError(error: ErrorInfo | null): OutboxError {
+    return new OutboxError('auth-required', { reason: error?.code ?? 'unauthorized' });
+  }
+
+  #setTimer(kind: TimerKind, ms: number, fn: () => void): void {
+    this.#clearTimer();
+    const wait = Math.min(Math.max(0, ms), MAX_TIMER_MS);
+    const handle = this.#o.timers.setTimeout(() => {
+      if (this.#timer?.handle === handle) this.#timer = undefined;
+      // A Retry-After beyond the timer's range waits again for the rest.
+      if (wait < ms) this.#setTimer(kind, ms - wait, fn);
+      else fn();
+    }, wait);
+    this.#timer = { handle, kind };
+  }
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    this.#o.timers.clearTimeout(this.#timer.handle);
+    this.#timer = undefined;
+  }
+
+  // --- plumbing for the passes ---
+
+  readonly #hooks = {
+    settled: async (batch: readonly PendingWrite[], report: SettleReport): Promise<void> => {
+      const seqOf = new Map(batch.map((w) => [w.id as string, w.seq]));
+      for (const r of report.replaced) this.#waiters.replaced({ id: r.from, seq: seqOf.get(r.from) ?? 0 }, r.to);
+      this.#waiters.deadLettered(report.deadLettered);
+      if (report.changes.length > 0) this.#o.store.emitChanges(report.changes);
+      const rejected = report.deadLettered[0];
+      this.#attempt = 0;
+      await this.#refreshCounts();
+      const error = rejected === undefined ? undefined : { code: rejected.code, message: rejected.message };
+      this.#event({ type: 'push-settled', at: this.#now(), acked: report.acked.length + report.replaced.length, error });
+      await this.#waiters.check(this.#o.storage);
+    },
+    deadLettered: async (letters: DeadLetter[]): Promise<void> => {
+      this.#waiters.deadLettered(letters);
+      await this.#refreshCounts();
+    },
+  };
+
+  #passDeps(): PassDeps {
+    return {
+      storage: this.#o.storage,
+      transport: this.#o.transport,
+      clientId: this.#o.store.clientId,
+      policy: this.#policy,
+      now: () => this.#now(),
+      context: () => this.#context(),
+      send: (request) => this.#send(request),
+      event: (e) => this.#event(e),
+      emitChanges: (changes) => this.#o.store.emitChanges(changes),
+      shouldStop: () => this.#closed || this.#paused,
+    };
+  }
+
+  async #send<T>(request: () => Promise<TransportOutcome<T>>): Promise<TransportOutcome<T>> {
+    const outcome = await request();
+    if (outcome.kind !== 'auth' || this.#o.auth === undefined) return outcome;
+    const refreshed = await this.#o.auth.refresh().catch(() => false);
+    return refreshed ? request() : outcome;
+  }
+
+  #context(): QueueContext {
+    return {
+      now: this.#now(),
+      newId: this.#newId,
+      collection: (name) => {
+        try {
+          return this.#o.store.collection(name);
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+
+  async #refreshCounts(): Promise<void> {
+    const counts = await this.#o.storage.transact('readonly', async (tx) => ({
+      pending: await tx.countWrites(),
+      deadLetters: await tx.countDeadLetters(),
+      conflicts: await tx.countConflicts(),
+      discarded: (await tx.getMeta<number>(deadLetterOps.DISCARDED_META_KEY)) ?? 0,
+    }));
+    this.#event({ type: 'counts', at: this.#now(), ...counts });
+  }
+
+  #event(event: SyncEvent): void {
+    this.status.publish(syncStatusReducer(this.status.current, event));
+  }
+
+  #now(): number {
+    return this.#o.clock.now();
+  }
+}
+
+function toErrorInfo(e: unknown): ErrorInfo {
+  if (e instanceof OutboxError) return { code: e.code, message: e.message };
+  return { code: 'storage-failed', message: e instanceof Error ? e.message : String(e) };
+}
