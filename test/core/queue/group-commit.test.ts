@@ -74,7 +74,10 @@ describe('GroupCommit', () => {
     const { groups, commit } = recorder(() => new OutboxError('quota-exceeded', {}));
     const group = new GroupCommit(commit);
     const settled = await Promise.allSettled(['a', 'b'].map((j) => group.submit(j)));
-    expect(settled.map((s) => s.status === 'rejected' && (s.reason as OutboxError).code)).toEqual(['quota-exceeded', 'quota-exceeded']);
+    expect(settled.map((s) => s.status === 'rejected' && (s.reason as OutboxError).code)).toEqual([
+      'quota-exceeded',
+      'quota-exceeded',
+    ]);
     expect(groups).toEqual([['a', 'b']]);
   });
 

@@ -1,0 +1,215 @@
+import { describe, expect, test } from 'vitest';
+import { LocalStore } from '../../../src/core/docs/local-store.ts';
+import type { JsonValue } from '../../../src/protocol/json-value.ts';
+import type { DocChange } from '../../../src/protocol/outbox-api.ts';
+import { rejectionOf } from '../../contracts/outbox-storage.contract.ts';
+import { makeDoc } from '../../contracts/storage-fixtures.ts';
+import { overrideTx, wrapStorage } from '../../contracts/wrap-storage.ts';
+import { openStore, prefs, storages } from './store-fixtures.ts';
+
+describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
+  describe('open', () => {
+    test('creates a client id once and keeps it across opens', async () => {
+      const storage = await makeStorage();
+      const first = await openStore(storage);
+      const second = await LocalStore.open({ storage, collections: [], randomId: () => 'f'.repeat(32) });
+      expect(first.clientId).toMatch(/^[0-9a-f]{32}$/);
+      expect(second.clientId).toBe(first.clientId);
+    });
+
+    test('refuses two collections with the same name with invalid-config', async () => {
+      const storage = await makeStorage();
+      const error = await rejectionOf(LocalStore.open({ storage, collections: [prefs, prefs] }));
+      expect(error.code).toBe('invalid-config');
+    });
+  });
+
+  describe('put', () => {
+    test('writes the document and appends a plain pending write in one transaction', async () => {
+      const storage = await makeStorage();
+      let transactions = 0;
+      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
+      transactions = 0;
+      const receipt = await store.put('prefs', 'me', { theme: 'dark' });
+      expect(transactions).toBe(1);
+      expect(receipt.coalesced).toBe(false);
+      const [doc, writes] = await storage.transact('readonly', async (tx) => [
+        await tx.getDoc('prefs', 'me'),
+        await tx.listWrites(0, 10),
+      ]);
+      expect(doc).toEqual({
+        collection: 'prefs',
+        key: 'me',
+        value: { theme: 'dark' },
+        version: null,
+        schemaVersion: 1,
+        updatedAt: 1_000,
+      });
+      expect(writes).toEqual([
+        {
+          v: 1,
+          seq: receipt.seq,
+          id: receipt.id,
+          clientId: store.clientId,
+          collection: 'prefs',
+          key: 'me',
+          op: 'put',
+          value: { theme: 'dark' },
+          baseVersion: null,
+          createdAt: 1_000,
+          size: JSON.stringify({ theme: 'dark' }).length,
+          attempts: 0,
+          leaseUntil: null,
+          firstFailedAt: null,
+          lastError: null,
+        },
+      ]);
+    });
+
+    test('bases the write on the version of the stored document', async () => {
+      const storage = await makeStorage();
+      const store = await openStore(storage);
+      await storage.transact('readwrite', (tx) => tx.putDoc(makeDoc('notes', 'n1', { title: 't', body: 'b' }, { version: 4 })));
+      const receipt = await store.put('notes', 'n1', { title: 't2', body: 'b' });
+      const write = await storage.transact('readonly', (tx) => tx.getWrite(receipt.seq));
+      expect(write?.baseVersion).toBe(4);
+      expect((await store.get('notes', 'n1'))?.version).toBe(4);
+    });
+
+    test('an aborted transaction leaves neither the document nor the write', async () => {
+      const storage = await makeStorage();
+      const sabotaged = wrapStorage(storage, {
+        wrapTx: (tx) =>
+          overrideTx(tx, {
+            addWrite: async () => {
+              throw new Error('disk on fire after the document put');
+            },
+          }),
+      });
+      const store = await openStore(sabotaged);
+      const error = await rejectionOf(store.put('prefs', 'me', { theme: 'dark' }));
+      expect(error.code).toBe('storage-failed');
+      const state = await storage.transact('readonly', async (tx) => [await tx.getDoc('prefs', 'me'), await tx.countWrites()]);
+      expect(state).toEqual([undefined, 0]);
+    });
+  });
+
+  describe('validation', () => {
+    test.each([
+      ['an unknown collection', 'nope', 'k', { theme: 'dark' }, 'unknown-collection'],
+      ['an empty key', 'prefs', '', { theme: 'dark' }, 'invalid-key'],
+      ['a key over 512 characters', 'prefs', 'k'.repeat(513), { theme: 'dark' }, 'invalid-key'],
+      ['a value that fails the schema', 'prefs', 'k', { theme: 'blue' }, 'invalid-value'],
+      ['a document over maxDocBytes', 'events', 'k', { type: 'x'.repeat(300), n: 1 }, 'too-large'],
+    ])('rejects %s with its own code and writes nothing', async (_what, collection, key, value, code) => {
+      const storage = await makeStorage();
+      const store = await openStore(storage);
+      const error = await rejectionOf(store.put(collection, key, value as JsonValue));
+      expect(error.code).toBe(code);
+      expect(await storage.transact('readonly', (tx) => tx.countWrites())).toBe(0);
+    });
+
+    test('invalid-value carries the path of the bad field', async () => {
+      const store = await openStore(await makeStorage());
+      const error = await rejectionOf(store.put('prefs', 'k', { theme: 'dark', fontSize: 1.5 }));
+      expect(error.details).toMatchObject({ collection: 'prefs', key: 'k', path: ['fontSize'] });
+    });
+
+    test('a rejected write does not affect its neighbours in the same group', async () => {
+      const storage = await makeStorage();
+      let transactions = 0;
+      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
+      transactions = 0;
+      const settled = await Promise.allSettled([
+        store.put('prefs', 'a', { theme: 'dark' }),
+        store.put('prefs', 'b', { theme: 'purple' } as unknown as JsonValue),
+        store.put('prefs', 'c', { theme: 'light' }),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(transactions).toBe(1);
+      expect((await store.list('prefs')).items.map((d) => d.key)).toEqual(['a', 'c']);
+    });
+  });
+
+  describe('get, delete and list', () => {
+    test('get reports the value, version and pending write count', async () => {
+      const store = await openStore(await makeStorage());
+      await store.put('events', 'e1', { type: 'click', n: 1 });
+      await store.put('events', 'e1', { type: 'click', n: 2 });
+      expect(await store.get('events', 'e1')).toEqual({
+        key: 'e1',
+        value: { type: 'click', n: 2 },
+        version: null,
+        pendingWrites: 2,
+      });
+      expect(await store.get('events', 'missing')).toBeUndefined();
+    });
+
+    test('delete removes the document and queues a delete without a value', async () => {
+      const storage = await makeStorage();
+      const store = await openStore(storage);
+      await store.put('notes', 'n1', { title: 't', body: 'b' });
+      const receipt = await store.delete('notes', 'n1');
+      expect(await store.get('notes', 'n1')).toBeUndefined();
+      const write = await storage.transact('readonly', (tx) => tx.getWrite(receipt.seq));
+      expect(write?.op).toBe('delete');
+      expect(write !== undefined && 'value' in write).toBe(false);
+    });
+
+    test('list pages through a collection in key order', async () => {
+      const store = await openStore(await makeStorage());
+      await Promise.all(['c', 'a', 'e', 'b', 'd'].map((k) => store.put('notes', k, { title: k, body: '' })));
+      const first = await store.list('notes', { limit: 2 });
+      const second = await store.list('notes', { after: first.next ?? undefined, limit: 2 });
+      const third = await store.list('notes', { after: second.next ?? undefined, limit: 2 });
+      expect([first, second, third].map((p) => p.items.map((d) => d.key))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+      expect(third.next).toBeNull();
+    });
+
+    test('list refuses a limit outside 1..1000 with invalid-config', async () => {
+      const store = await openStore(await makeStorage());
+      expect((await rejectionOf(store.list('notes', { limit: 0 }))).code).toBe('invalid-config');
+    });
+  });
+
+  describe('watch', () => {
+    test('delivers committed local changes, filtered by key, until unsubscribed', async () => {
+      const store = await openStore(await makeStorage());
+      const all: DocChange[][] = [];
+      const one: DocChange[][] = [];
+      const stopAll = store.watch('notes', (changes) => all.push(changes));
+      store.watch('notes', (changes) => one.push(changes), 'n2');
+      await Promise.all([store.put('notes', 'n1', { title: '1', body: '' }), store.put('notes', 'n2', { title: '2', body: '' })]);
+      stopAll();
+      await store.delete('notes', 'n2');
+      expect(all).toEqual([
+        [
+          { collection: 'notes', key: 'n1', op: 'put', value: { title: '1', body: '' }, source: 'local' },
+          { collection: 'notes', key: 'n2', op: 'put', value: { title: '2', body: '' }, source: 'local' },
+        ],
+      ]);
+      expect(one.map((batch) => batch.map((c) => `${c.op}:${c.key}`))).toEqual([['put:n2'], ['delete:n2']]);
+    });
+
+    test('emitChanges delivers changes committed by the sync engine', async () => {
+      const store = await openStore(await makeStorage());
+      const seen: DocChange[] = [];
+      store.watch('prefs', (changes) => seen.push(...changes));
+      store.emitChanges([{ collection: 'prefs', key: 'me', op: 'put', value: { theme: 'light' }, source: 'remote' }]);
+      expect(seen.map((c) => c.source)).toEqual(['remote']);
+    });
+
+    test('onWritesCommitted reports how many writes each commit queued', async () => {
+      const store = await openStore(await makeStorage());
+      const counts: number[] = [];
+      store.onWritesCommitted((n) => counts.push(n));
+      await Promise.all([store.put('prefs', 'a', { theme: 'dark' }), store.put('prefs', 'b', { theme: 'dark' })]);
+      expect(counts).toEqual([2]);
+    });
+
+    test('watching an unknown collection throws unknown-collection', async () => {
+      const store = await openStore(await makeStorage());
+      expect(() => store.watch('nope', () => {})).toThrowError(expect.objectContaining({ code: 'unknown-collection' }));
+    });
+  });
+});
