@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { z } from 'zod';
+import type { JsonValue } from '../../../src/protocol/json-value.ts';
 import { defineCollection } from '../../../src/core/docs/define-collection.ts';
 import { LocalStore, type LocalStoreOptions } from '../../../src/core/docs/local-store.ts';
 import { openIdbOutboxStorage } from '../../../src/core/storage/idb-outbox-storage.ts';
@@ -9,7 +10,12 @@ import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts'
 
 export const prefs = defineCollection({
   name: 'prefs',
-  schema: z.object({ theme: z.enum(['light', 'dark']), fontSize: z.number().int().optional() }),
+  // `.optional()` fields infer `x?: T | undefined`, which JsonValue rejects under exactOptionalPropertyTypes
+  // (see the README gotcha); the runtime schema is what these tests need, so the type is widened here.
+  schema: z.object({
+    theme: z.enum(['light', 'dark']),
+    fontSize: z.number().int().optional(),
+  }) as unknown as z.ZodType<JsonValue>,
 });
 export const notes = defineCollection({ name: 'notes', schema: z.object({ title: z.string(), body: z.string() }) });
 export const events = defineCollection({
