@@ -59,15 +59,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         const e = new OutboxError('service-unavailable', { reason: 'shutting down' });
         return errorResponse(e, { connection: 'close' });
       }
-      inFlight++;
-      try {
-        return await app.fetch(request);
-      } finally {
-        inFlight--;
-        if (inFlight === 0) for (const wake of idle) wake();
-      }
+      return app.fetch(request);
     },
   }) as Server;
+  // Counted at the socket level: a response is in flight until its last byte is written.
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) for (const wake of [...idle]) wake();
+    });
+  });
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const host = options.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host;
