@@ -229,6 +229,15 @@ export class SyncLoop {
     });
   }
 
+  /** Resolves once no run or drain is queued or in progress (timers may still be set). */
+  async whenIdle(): Promise<void> {
+    for (let i = 0; i < 1_000; i++) {
+      const chain = this.#chain;
+      await chain;
+      if (chain === this.#chain) return;
+    }
+  }
+
   /** Stops the loop for good; pending flush()/whenSynced() reject with `closed`. */
   close(): void {
     if (this.#closed) return;
