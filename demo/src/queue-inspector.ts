@@ -1,7 +1,9 @@
 import type { ConflictRecord } from '../../src/protocol/conflict-record.ts';
 import type { DeadLetter } from '../../src/protocol/dead-letter.ts';
 import type { PendingWrite } from '../../src/protocol/pending-write.ts';
+import type { SyncStatus } from '../../src/protocol/sync-status.ts';
 import { type DemoOutbox, errorText } from './demo-outbox.ts';
+import { describeStatus } from './describe-status.ts';
 import { announce, h, replaceChildren } from './dom.ts';
 import { formatAge, formatBytes } from './format.ts';
 
@@ -17,12 +19,14 @@ const DECISIONS: Record<ConflictRecord['decision'], string> = {
  */
 export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement; open(): void } {
   const body = h('div', { class: 'stack' });
+  const summary = h('p', { id: 'inspector-summary' });
   const closeButton = h('button', { type: 'button', onclick: () => dialog.close() }, 'Close');
   const syncButton = h('button', { type: 'button', id: 'sync-now', onclick: () => void syncNow() }, 'Sync now');
   const dialog = h(
     'dialog',
     { id: 'inspector', 'aria-labelledby': 'inspector-title' },
     h('div', { class: 'dialog-head' }, h('h2', { id: 'inspector-title' }, 'Sync queue'), syncButton, closeButton),
+    summary,
     body,
   );
   let stopStatus: (() => void) | null = null;
@@ -178,9 +182,23 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
     open() {
       if (dialog.open) return;
       dialog.showModal();
-      stopStatus = outbox.status.subscribe(() => void refresh());
+      stopStatus = outbox.status.subscribe((status) => {
+        summary.textContent = summarize(status, Date.now());
+        void refresh();
+      });
     },
   };
+}
+
+/** The pill's words plus when the next automatic try is and why the last one failed. */
+function summarize(status: SyncStatus, now: number): string {
+  const parts = [describeStatus(status).text];
+  if (status.nextRetryAt !== null && status.nextRetryAt > now) {
+    parts.push(`next automatic try in ${Math.ceil((status.nextRetryAt - now) / 1000)} s`);
+  }
+  if (status.lastError !== null && status.pending > 0) parts.push(`last error: ${status.lastError.message}`);
+  if (status.lastSyncedAt !== null) parts.push(`last synced ${formatAge(status.lastSyncedAt, now)}`);
+  return `${parts.join(' · ')}.`;
 }
 
 function section(title: string, count: number, empty: string, items: HTMLElement[]): HTMLElement {
