@@ -47,6 +47,8 @@ export const errorMessages = {
   'call-timeout': (d: ErrorDetails) =>
     `The call '${str(d.method)}' got no answer from the Outbox worker within ${str(d.ms)} ms. Repeat it; if it keeps timing out the worker is being restarted.`,
   closed: (d: ErrorDetails) => `This outbox was closed (${str(d.what)}). Create a new one to keep working.`,
+  'sync-incomplete': (d: ErrorDetails) =>
+    `The service worker's sync pass left ${str(d.remaining)} write(s) in database '${str(d.db)}' (${str(d.reason)}). They stay queued; the browser retries the sync event and open pages keep draining.`,
   // --- sync (client side) ------------------------------------------------
   'network-error': (d: ErrorDetails) =>
     `The server at ${str(d.url)} could not be reached: ${str(d.reason)}. Writes stay queued and are retried automatically.`,
