@@ -1,0 +1,2 @@
+// Wiring only: add the Outbox panel to DevTools.
+chrome.devtools?.panels.create('Outbox', '', 'extension/panel.html');
