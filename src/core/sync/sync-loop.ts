@@ -26,6 +26,7 @@ import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
 import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../protocol/sync-status.ts';
 import type { Collection } from '../docs/define-collection.ts';
+import { dismissConflict } from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
 import type { QueueContext } from '../queue/queue-context.ts';
 import type { SettleReport } from '../queue/settle-results.ts';
@@ -267,6 +268,12 @@ export class SyncLoop {
   /** Deletes a dead letter for good (counted in status.discarded). */
   async discardDeadLetter(id: WriteId): Promise<void> {
     await deadLetterOps.discardDeadLetter(this.#o.storage, id);
+    await this.#refreshCounts();
+  }
+
+  /** Forgets a recorded conflict. */
+  async dismissConflict(id: string): Promise<void> {
+    await dismissConflict(this.#o.storage, id);
     await this.#refreshCounts();
   }
 

@@ -7,7 +7,14 @@ describe('SyncLoop', () => {
   describe('401', () => {
     test('refreshes credentials once and repeats the request', async () => {
       const calls: string[] = [];
-      const h = await createHarness({ auth: { refresh: async () => (calls.push('refresh'), true) } });
+      const h = await createHarness({
+        auth: {
+          refresh: async () => {
+            calls.push('refresh');
+            return true;
+          },
+        },
+      });
       await h.put('a', 'one');
       h.server.failNext({ status: 401, code: 'token-expired' });
       h.loop.start();
@@ -18,7 +25,14 @@ describe('SyncLoop', () => {
 
     test('enters auth-required when still refused, rejects flush, and resumes on setAuthChanged', async () => {
       let refreshes = 0;
-      const h = await createHarness({ auth: { refresh: async () => (refreshes++, true) } });
+      const h = await createHarness({
+        auth: {
+          refresh: async () => {
+            refreshes++;
+            return true;
+          },
+        },
+      });
       await h.put('a', 'one');
       h.loop.start();
       await h.loop.whenIdle();
