@@ -1,5 +1,5 @@
 import { type Endpoint, expose, proxy, type Remote, releaseProxy } from 'comlink';
-import type { WorkerRpc } from '../src/core/runtime/worker-rpc.ts';
+import { DEFAULT_DB_NAME, type WorkerRpc } from '../src/core/runtime/worker-rpc.ts';
 import { registerErrorTransfer } from '../src/protocol/error-transfer.ts';
 import type { DocChange, OutboxApi, Unsubscribe } from '../src/protocol/outbox-api.ts';
 import type { SyncStatus } from '../src/protocol/sync-status.ts';
@@ -25,7 +25,7 @@ function remoteUnsubscribe(unsubscribe: Unsubscribe, listener: unknown): Unsubsc
  * Adapts an {@link OutboxApi} for Comlink: callbacks arrive as proxies, unsubscribe
  * functions leave as proxies, and `ping` answers the page's liveness probe.
  */
-export function toWorkerRpc(service: OutboxApi): WorkerRpc {
+export function toWorkerRpc(service: OutboxApi, dbName: string = DEFAULT_DB_NAME): WorkerRpc {
   const rpc: WorkerRpc = {
     put: (c, k, v) => service.put(c, k, v),
     delete: (c, k) => service.delete(c, k),
@@ -54,12 +54,13 @@ export function toWorkerRpc(service: OutboxApi): WorkerRpc {
     setPaused: (paused) => service.setPaused(paused),
     close: () => service.close(),
     ping: async () => 'pong',
+    dbName: async () => dbName,
   };
   return rpc;
 }
 
-/** Exposes `service` to the page over Comlink on `endpoint` (the worker's global scope by default). */
-export function exposeOutbox(service: OutboxApi, endpoint?: Endpoint): void {
+/** Exposes `service` (serving database `dbName`) to the page over Comlink on `endpoint` (the worker's global scope by default). */
+export function exposeOutbox(service: OutboxApi, endpoint?: Endpoint, dbName?: string): void {
   registerErrorTransfer();
-  expose(toWorkerRpc(service), endpoint);
+  expose(toWorkerRpc(service, dbName), endpoint);
 }

@@ -1,3 +1,4 @@
+import { syncTagFor } from '../core/runtime/worker-rpc.ts';
 import type { JsonValue } from '../protocol/json-value.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
 import { registerErrorTransfer } from '../protocol/error-transfer.ts';
@@ -36,7 +37,8 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
   const status = new StatusHub(connection);
   const watches = new WatchRegistry(connection);
   const stopSignals = relayPageSignals(connection);
-  const stopSyncTag = options.serviceWorker ? status.subscribe(backgroundSyncOnFailure()) : () => {};
+  const syncTag = () => connection.call('dbName', async (r) => syncTagFor(await r.dbName()));
+  const stopSyncTag = options.serviceWorker ? status.subscribe(backgroundSyncOnFailure(syncTag)) : () => {};
   if (options.serviceWorker) void registerServiceWorker(options.serviceWorker);
   // A restarted worker starts unpaused; repeat the app's last choice.
   let paused = false;

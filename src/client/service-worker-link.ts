@@ -1,4 +1,3 @@
-import { OUTBOX_SYNC_TAG } from '../core/runtime/worker-rpc.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
 
 /** `ServiceWorkerRegistration.sync` (Background Sync); absent from TypeScript's DOM lib and from Safari/Firefox. */
@@ -27,13 +26,14 @@ export async function registerServiceWorker(options: {
 }
 
 /**
- * Returns a status listener that registers the Background Sync tag `outbox-sync` once per
- * episode of "writes pending and the last push failed", so the browser wakes the service worker
- * when connectivity returns even if every tab is closed by then. Done from the page because
- * `navigator.serviceWorker` is not available in dedicated workers in every browser.
+ * Returns a status listener that registers the Background Sync tag of this outbox's database
+ * (`outbox-sync` or `outbox-sync:<db>`, from `tag()`) once per episode of "writes pending and
+ * the last push failed", so the browser wakes the service worker when connectivity returns even
+ * if every tab is closed by then. Done from the page because `navigator.serviceWorker` is not
+ * available in dedicated workers in every browser.
  * Where Background Sync is missing it does nothing: pages drain on start, online, visibility and timers.
  */
-export function backgroundSyncOnFailure(tag: string = OUTBOX_SYNC_TAG): (status: SyncStatus) => void {
+export function backgroundSyncOnFailure(tag: () => Promise<string>): (status: SyncStatus) => void {
   let registered = false;
   return (status) => {
     const failing = status.pending > 0 && status.lastError !== null;
@@ -43,11 +43,10 @@ export function backgroundSyncOnFailure(tag: string = OUTBOX_SYNC_TAG): (status:
     }
     if (registered || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
     registered = true;
-    navigator.serviceWorker
-      .getRegistration()
-      .then((registration) => (registration as (ServiceWorkerRegistration & WithSync) | undefined)?.sync?.register(tag))
+    Promise.all([navigator.serviceWorker.getRegistration(), tag()])
+      .then(([registration, name]) => (registration as (ServiceWorkerRegistration & WithSync) | undefined)?.sync?.register(name))
       .catch(() => {
-        // Permission denied or no service worker: the page-side triggers still drain.
+        // Permission denied, no service worker or the worker is restarting: the page-side triggers still drain.
         registered = false;
       });
   };

@@ -10,10 +10,28 @@ import type { OutboxApi } from '../../protocol/outbox-api.ts';
 export interface WorkerRpc extends OutboxApi {
   /** Answers at once; proves the worker's event loop is alive. */
   ping(): Promise<'pong'>;
+  /** The database this worker serves (the page registers the Background Sync tag for it). */
+  dbName(): Promise<string>;
 }
+
+/** Database name when the app names none. */
+export const DEFAULT_DB_NAME = 'outbox';
 
 /** The Background Sync tag the page registers and the service worker listens for. */
 export const OUTBOX_SYNC_TAG = 'outbox-sync';
+
+/**
+ * The Background Sync tag for database `db`: `outbox-sync` for the default database,
+ * `outbox-sync:<db>` otherwise, so that a service worker knows which database to drain
+ * even when the app keeps one database per user.
+ */
+export const syncTagFor = (db: string, tag: string = OUTBOX_SYNC_TAG): string => (db === DEFAULT_DB_NAME ? tag : `${tag}:${db}`);
+
+/** The database a sync tag names (see {@link syncTagFor}); undefined when the tag is not ours. */
+export function dbForSyncTag(eventTag: string, tag: string = OUTBOX_SYNC_TAG): string | undefined {
+  if (eventTag === tag) return DEFAULT_DB_NAME;
+  return eventTag.startsWith(`${tag}:`) && eventTag.length > tag.length + 1 ? eventTag.slice(tag.length + 1) : undefined;
+}
 
 /** Name of the Web Lock whose holder runs the sync loop for database `db`. */
 export const syncLockName = (db: string): string => `outbox:sync:${db}`;

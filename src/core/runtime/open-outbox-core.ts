@@ -1,0 +1,77 @@
+import { randomId } from '../../protocol/ids.ts';
+import type { Collection } from '../docs/define-collection.ts';
+import { LocalStore } from '../docs/local-store.ts';
+import type { OutboxStorage } from '../storage/outbox-storage.ts';
+import { createFetchTransport } from '../sync/fetch-transport.ts';
+import { SyncLoop, type SyncTimers } from '../sync/sync-loop.ts';
+import type { SyncPolicy } from '../sync/sync-policy.ts';
+import { toDocStorePort } from './doc-store-port.ts';
+import type { AuthPort, DocStorePort } from './runtime-ports.ts';
+
+/** Meta key of the auth headers stored by `setAuth` (read by the transport in every context). */
+export const AUTH_META_KEY = 'auth';
+
+/** The world the core runs in; the worker and the service worker pass the real globals. */
+export interface OutboxCoreOptions {
+  readonly storage: OutboxStorage;
+  readonly collections: readonly Collection[];
+  /** Sync server root, e.g. `https://sync.example.com` (no `/v1`). */
+  readonly serverUrl: string;
+  readonly fetch: typeof fetch;
+  readonly clock: { now(): number };
+  readonly timers: SyncTimers;
+  /** Uniform in [0, 1), for backoff jitter. */
+  readonly random: () => number;
+  readonly policy?: Partial<SyncPolicy> | undefined;
+  /** Per-request timeout in ms (default: the transport's). */
+  readonly requestTimeoutMs?: number | undefined;
+  /** Whether a page is visible at start (interval pulls run only while one is). */
+  readonly visible?: boolean | undefined;
+}
+
+/** The pieces the outbox service (and the service worker's drain) are built from. */
+export interface OutboxCore {
+  readonly local: LocalStore;
+  readonly store: DocStorePort;
+  readonly auth: AuthPort;
+  /** A new sync loop over the same store (call it only while holding the sync lock). */
+  createRunner(): SyncLoop;
+}
+
+/**
+ * Composes the core over one storage: the local store, the port the service uses, the auth
+ * headers kept in meta (so the service worker sends the same credentials as the tabs), and a
+ * factory for the sync loop with a fetch transport. Environment-agnostic: every global is injected.
+ */
+export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> {
+  const newId = (): string => randomId();
+  const local = await LocalStore.open({ storage: o.storage, collections: o.collections, clock: o.clock, randomId: newId });
+  const readAuth = async (): Promise<Record<string, string>> =>
+    (await o.storage.transact('readonly', (tx) => tx.getMeta<Record<string, string> | null>(AUTH_META_KEY))) ?? {};
+  const transport = createFetchTransport({
+    baseUrl: o.serverUrl,
+    fetch: o.fetch,
+    timeoutMs: o.requestTimeoutMs,
+    headers: readAuth,
+    now: () => o.clock.now(),
+  });
+  return {
+    local,
+    store: toDocStorePort(local, newId, () => o.clock.now()),
+    auth: {
+      set: (headers) => o.storage.transact('readwrite', (tx) => tx.putMeta(AUTH_META_KEY, headers)),
+    },
+    createRunner: () =>
+      new SyncLoop({
+        storage: o.storage,
+        store: local,
+        transport,
+        clock: o.clock,
+        timers: o.timers,
+        random: o.random,
+        newId,
+        policy: o.policy,
+        visible: o.visible,
+      }),
+  };
+}
