@@ -6,7 +6,8 @@ import { readConfig } from './read-config.ts';
 import { startServer } from './start-server.ts';
 
 const server = await startServer(readConfig(process.argv.slice(2), process.env));
-console.log(`Outbox server listening on ${server.url} (store: ${server.store.kind})`);
+console.log(`Outbox server listening on ${server.url}`);
+console.log(`Outbox server store: ${server.store.kind}`);
 
 let stopping = false;
 const stop = (signal: string) => {

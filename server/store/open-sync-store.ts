@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runMigrations } from './migrations.ts';
 import { openPgliteDriver } from './pglite-driver.ts';
 import { openPostgresDriver } from './postgres-driver.ts';
@@ -10,8 +11,8 @@ export interface StoreLocation {
   readonly dataDir?: string | 'memory' | undefined;
 }
 
-/** Default PGlite data directory, relative to the working directory. */
-export const DEFAULT_DATA_DIR = '.data/server';
+/** Default data directory: `.data/server` in the project (next to package.json), whatever the working directory. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data/server', import.meta.url));
 
 /** PGlite keeps its files in `<dataDir>/pglite`, next to the token secret. */
 const pgliteDir = (dataDir: string): string => (dataDir === 'memory' ? 'memory' : join(dataDir, 'pglite'));
