@@ -19,6 +19,8 @@ export type InjectedFailure =
   | { readonly status: number; readonly code?: string; readonly retryAfter?: string }
   | { readonly network: true }
   | { readonly timeout: true }
+  /** Answered normally (to place a failure after some successes). */
+  | { readonly pass: true }
   /** The push is processed, then the answer is lost (a network error after the server committed). */
   | { readonly answerLost: true };
 
@@ -154,7 +156,7 @@ export class FakeSyncServer implements SyncTransport {
       this.log.push(`${label} → network`);
       return classifyFailure(new TypeError('fetch failed'), 'fake', 0);
     }
-    if ('answerLost' in failure) return this.#injected(label);
+    if ('answerLost' in failure || 'pass' in failure) return undefined;
     if ('timeout' in failure) {
       this.log.push(`${label} → timeout`);
       return classifyFailure(new DOMException('timed out', 'TimeoutError'), 'fake', 0);

@@ -307,12 +307,22 @@ export class SyncLoop {
         const pull = this.#wantPull;
         this.#wantPush = false;
         this.#wantPull = false;
-        end = await pushPass(this.#passDeps(), this.#hooks);
-        if (end.kind === 'done') exchanged ||= end.exchanged;
-        if (end.kind === 'done' && (pull || end.exchanged)) end = await pullPass(this.#passDeps());
-        if (end.kind !== 'done') break;
-        exchanged ||= end.exchanged;
-        if (end.more) this.#wantPush = true;
+        const pushed = await pushPass(this.#passDeps(), this.#hooks);
+        end = pushed;
+        if (pushed.kind !== 'done' && pushed.kind !== 'blocked') break;
+        if (pushed.kind === 'done') {
+          exchanged ||= pushed.exchanged;
+          this.#wantPush ||= pushed.more;
+        }
+        // Writes leased by another runner do not hold back the pull.
+        if (!pull && !(pushed.kind === 'done' && pushed.exchanged)) continue;
+        const pulled = await pullPass(this.#passDeps());
+        if (pulled.kind !== 'done') {
+          end = pulled;
+          break;
+        }
+        exchanged = true;
+        this.#wantPull ||= pulled.more;
       }
     } catch (e) {
       end = { kind: 'failed', error: toErrorInfo(e), retryAfterMs: undefined, network: false };
