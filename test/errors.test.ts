@@ -19,7 +19,10 @@ describe('OutboxError', () => {
   });
 
   test('serialises to plain data', () => {
-    expect(new OutboxError('malformed-json').toJSON()).toEqual({ code: 'malformed-json', message: errorMessages['malformed-json']() });
+    expect(new OutboxError('malformed-json').toJSON()).toEqual({
+      code: 'malformed-json',
+      message: errorMessages['malformed-json'](),
+    });
   });
 });
 
