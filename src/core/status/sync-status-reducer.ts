@@ -1,6 +1,14 @@
 import type { ErrorInfo } from '../../protocol/pending-write.ts';
 import type { SyncPhase, SyncStatus } from '../../protocol/sync-status.ts';
 
+/** The counts read from storage. */
+export interface StoredCounts {
+  readonly pending: number;
+  readonly deadLetters: number;
+  readonly conflicts: number;
+  readonly discarded: number;
+}
+
 /** Everything that moves the status. Each event carries `at`, the epoch ms it happened. */
 export type SyncEvent =
   /** Fresh counts read from storage after a transaction. */
@@ -17,8 +25,17 @@ export type SyncEvent =
   /** A drain began with `total` writes pending. */
   | { readonly type: 'drain-started'; readonly at: number; readonly total: number }
   | { readonly type: 'push-started'; readonly at: number; readonly inFlight: number }
-  /** A push was answered with results; `acked` writes left the outbox; `error` is a per-write rejection, if any. */
-  | { readonly type: 'push-settled'; readonly at: number; readonly acked: number; readonly error?: ErrorInfo | undefined }
+  /**
+   * A push was answered with results; `acked` writes left the outbox; `error` is a per-write
+   * rejection, if any; `counts`, read after the settle committed, update in the same step.
+   */
+  | {
+      readonly type: 'push-settled';
+      readonly at: number;
+      readonly acked: number;
+      readonly error?: ErrorInfo | undefined;
+      readonly counts?: StoredCounts | undefined;
+    }
   /** A pull (all its pages) finished. */
   | { readonly type: 'pull-succeeded'; readonly at: number }
   /** The outbox became empty after a successful exchange. */
@@ -57,7 +74,7 @@ export function syncStatusReducer(status: SyncStatus, event: SyncEvent): SyncSta
         done: Math.min(status.progress.total, status.progress.done + event.acked),
         total: status.progress.total,
       };
-      return { ...status, inFlight: 0, online: true, progress, lastError: event.error ?? null, at };
+      return { ...status, ...event.counts, inFlight: 0, online: true, progress, lastError: event.error ?? null, at };
     }
     case 'pull-succeeded':
       return { ...status, online: true, at };

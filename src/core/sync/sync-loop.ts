@@ -33,7 +33,7 @@ import type { SettleReport } from '../queue/settle-results.ts';
 import { nextDelayMs } from '../retry/next-delay-ms.ts';
 import type { TransportOutcome } from '../retry/transport-outcome.ts';
 import { StatusPublisher, type StatusUnsubscribe } from '../status/status-publisher.ts';
-import { type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
+import { type StoredCounts, type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import type { PassDeps, PassEnd } from './pass-deps.ts';
 import { pullPass } from './pull-pass.ts';
@@ -190,16 +190,18 @@ export class SyncLoop {
   async flush(): Promise<void> {
     if (this.#closed) throw new OutboxError('closed', { what: 'sync loop' });
     if (this.#authRequired) throw this.#authError(this.status.current.lastError);
+    this.#attempt = 0;
+    this.#schedule(true, false);
     const maxSeq = await this.#o.storage.transact('readonly', async (tx) => {
       let last = 0;
       for (let page = await tx.listWrites(0, 500); page.length > 0; page = await tx.listWrites(last, 500))
         last = page.at(-1)?.seq ?? last;
       return last;
     });
+    if (this.#closed) throw new OutboxError('closed', { what: 'sync loop' });
     if (maxSeq === 0) return;
     const done = this.#waiters.add(maxSeq, []);
-    this.#attempt = 0;
-    this.#schedule(true, false);
+    await this.#waiters.check(this.#o.storage);
     return done;
   }
 
@@ -396,9 +398,9 @@ export class SyncLoop {
       if (report.changes.length > 0) this.#o.store.emitChanges(report.changes);
       const rejected = report.deadLettered[0];
       this.#attempt = 0;
-      await this.#refreshCounts();
+      const counts = await this.#readCounts();
       const error = rejected === undefined ? undefined : { code: rejected.code, message: rejected.message };
-      this.#event({ type: 'push-settled', at: this.#now(), acked: report.acked.length + report.replaced.length, error });
+      this.#event({ type: 'push-settled', at: this.#now(), acked: report.acked.length + report.replaced.length, error, counts });
       await this.#waiters.check(this.#o.storage);
     },
     deadLettered: async (letters: DeadLetter[]): Promise<void> => {
@@ -444,13 +446,16 @@ export class SyncLoop {
   }
 
   async #refreshCounts(): Promise<void> {
-    const counts = await this.#o.storage.transact('readonly', async (tx) => ({
+    this.#event({ type: 'counts', at: this.#now(), ...(await this.#readCounts()) });
+  }
+
+  #readCounts(): Promise<StoredCounts> {
+    return this.#o.storage.transact('readonly', async (tx) => ({
       pending: await tx.countWrites(),
       deadLetters: await tx.countDeadLetters(),
       conflicts: await tx.countConflicts(),
       discarded: (await tx.getMeta<number>(deadLetterOps.DISCARDED_META_KEY)) ?? 0,
     }));
-    this.#event({ type: 'counts', at: this.#now(), ...counts });
   }
 
   #event(event: SyncEvent): void {
