@@ -1,0 +1,35 @@
+// The e2e app's page: starts the outbox and hands it to the tests on `window.app`.
+import { createOutbox, isOutboxError, OutboxError, type SyncStatus } from '../../../src/index.ts';
+import type { AppDocs } from './collections.ts';
+
+const params = new URLSearchParams(location.search);
+const db = params.get('db') ?? 'outbox';
+const outbox = createOutbox<AppDocs>({
+  worker: () => new Worker(new URL('./outbox.worker.ts', import.meta.url), { type: 'module', name: db }),
+  serviceWorker: params.get('sw') === 'off' ? false : { url: '/sw.js', type: 'module' },
+  callTimeoutMs: 5_000,
+});
+
+/** Every status snapshot this page saw, in order. */
+const statusLog: SyncStatus[] = [];
+const statusOut = document.querySelector('#status');
+outbox.status.subscribe((s) => {
+  statusLog.push(s);
+  if (statusOut) statusOut.textContent = `${s.phase} pending=${s.pending}`;
+});
+const route = document.querySelector('#route');
+if (route) route.textContent = location.pathname;
+
+declare global {
+  interface Window {
+    app: {
+      outbox: typeof outbox;
+      statusLog: SyncStatus[];
+      db: string;
+      OutboxError: typeof OutboxError;
+      isOutboxError: typeof isOutboxError;
+    };
+  }
+}
+window.app = { outbox, statusLog, db, OutboxError, isOutboxError };
+document.documentElement.dataset.ready = 'true';
