@@ -1,7 +1,7 @@
 import { OutboxError } from '../../errors.ts';
 import type { ErrorInfo } from '../../protocol/pending-write.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
-import type { ChannelMessage } from './channel-message.ts';
+import { type ChannelMessage, isChannelMessage } from './channel-message.ts';
 import { type OutboxCoreOptions, openOutboxCore } from './open-outbox-core.ts';
 import type { ChannelPort, LockPort } from './runtime-ports.ts';
 import { channelName, syncLockName } from './worker-rpc.ts';
@@ -12,32 +12,38 @@ export interface DrainOutboxOptions extends Omit<OutboxCoreOptions, 'storage'> {
   readonly openStorage: (dbName: string) => Promise<OutboxStorage>;
   readonly locks: LockPort;
   readonly openChannel: (name: string) => ChannelPort;
+  /** How long to wait for the tab that holds the lock to report the push it was asked for; default 20 s. */
+  readonly holderWaitMs?: number | undefined;
+}
+
+/** Default of {@link DrainOutboxOptions.holderWaitMs}, in milliseconds. */
+export const DEFAULT_HOLDER_WAIT_MS = 20_000;
+
+/**
+ * - `delegated`: a tab's worker holds the sync lock; it was told to push now and reported back.
+ * - `drained`: this context took the lock and ran one push pass.
+ * `remaining`: writes left in the outbox (-1 when the holder did not report in time).
+ */
+export interface DrainOutcome {
+  readonly kind: 'delegated' | 'drained';
+  readonly remaining: number;
+  readonly error?: ErrorInfo | undefined;
 }
 
 /**
- * - `kicked`: a tab's worker holds the sync lock; it was kicked over the channel and drains itself.
- * - `drained`: this context took the lock and ran one push pass; `remaining` writes are left.
- */
-export type DrainOutcome =
-  | { readonly kind: 'kicked' }
-  | { readonly kind: 'drained'; readonly remaining: number; readonly error?: ErrorInfo | undefined };
-
-/**
  * One drain pass of database `dbName`, for the service worker's `sync` event. Takes the sync
- * lock only if it is free (`ifAvailable`): when a tab's worker holds it, that worker runs the
- * loop, so it is kicked instead. Otherwise builds the same core over the same database, pushes
- * until the outbox is empty or the first failure, publishes the resulting status on the
- * channel (tabs opening meanwhile show it), and closes everything again.
+ * lock only if it is free (`ifAvailable`). When a tab's worker holds it, that worker runs the
+ * loop: it is sent `online` (backoff reset, push now) and its status snapshots are watched
+ * until the outbox is empty or its push failed, so the outcome is still true. Otherwise builds
+ * the same core over the same database, pushes until the outbox is empty or the first failure,
+ * publishes the resulting status on the channel, and closes everything again.
  */
 export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> {
   const channel = o.openChannel(channelName(o.dbName));
   const post = (message: ChannelMessage): void => channel.postMessage(message);
   try {
     return await o.locks.request(syncLockName(o.dbName), { ifAvailable: true }, async (lock): Promise<DrainOutcome> => {
-      if (lock === null) {
-        post({ type: 'kick' });
-        return { kind: 'kicked' };
-      }
+      if (lock === null) return delegate(channel, o);
       const storage = await o.openStorage(o.dbName);
       try {
         const core = await openOutboxCore({ ...o, storage });
@@ -45,7 +51,7 @@ export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> 
         const result = await runner.drainOnce();
         post({ type: 'status', status: runner.status.current });
         runner.close();
-        return { kind: 'drained', ...result };
+        return { kind: 'drained', remaining: result.remaining, error: result.error };
       } finally {
         storage.close();
       }
@@ -61,9 +67,44 @@ export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> 
  */
 export async function drainOutboxOrThrow(o: DrainOutboxOptions): Promise<DrainOutcome> {
   const outcome = await drainOutbox(o);
-  if (outcome.kind === 'drained' && outcome.remaining > 0) {
-    const reason = outcome.error?.code ?? 'writes still leased or added during the pass';
+  if (outcome.remaining !== 0) {
+    const reason =
+      outcome.error?.code ??
+      (outcome.kind === 'delegated'
+        ? 'the tab running sync did not report in time'
+        : 'writes still leased or added during the pass');
     throw new OutboxError('sync-incomplete', { db: o.dbName, remaining: outcome.remaining, reason });
   }
   return outcome;
+}
+
+/**
+ * Asks the lock holder to push now and waits for its verdict: success once a snapshot shows an
+ * empty outbox; failure once, after a push started, it is back in backoff/offline, or at once
+ * on auth-required; unknown (remaining -1) after `holderWaitMs`.
+ */
+function delegate(channel: ChannelPort, o: DrainOutboxOptions): Promise<DrainOutcome> {
+  return new Promise((resolve) => {
+    let sawPush = false;
+    const finish = (outcome: DrainOutcome): void => {
+      o.timers.clearTimeout(timer);
+      channel.onmessage = null;
+      resolve(outcome);
+    };
+    const timer = o.timers.setTimeout(
+      () => finish({ kind: 'delegated', remaining: -1 }),
+      o.holderWaitMs ?? DEFAULT_HOLDER_WAIT_MS,
+    );
+    channel.onmessage = (event) => {
+      if (!isChannelMessage(event.data) || event.data.type !== 'status') return;
+      const s = event.data.status;
+      if (s.phase === 'pushing') sawPush = true;
+      if (s.pending === 0) finish({ kind: 'delegated', remaining: 0 });
+      else if (s.phase === 'auth-required' || (sawPush && (s.phase === 'backoff' || s.phase === 'offline'))) {
+        finish({ kind: 'delegated', remaining: s.pending, error: s.lastError ?? undefined });
+      }
+    };
+    const message: ChannelMessage = { type: 'signal', name: 'online', value: true };
+    channel.postMessage(message);
+  });
 }
