@@ -20,64 +20,27 @@
  */
 import { OutboxError } from '../../errors.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
-import { type ClientId, randomId, type WriteId } from '../../protocol/ids.ts';
+import { randomId, type WriteId } from '../../protocol/ids.ts';
 import type { JsonValue } from '../../protocol/json-value.ts';
-import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
+import type { WriteReceipt } from '../../protocol/outbox-api.ts';
 import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../protocol/sync-status.ts';
-import type { Collection } from '../docs/define-collection.ts';
 import { dismissConflict } from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
+import { lastPendingSeq } from '../queue/last-pending-seq.ts';
 import type { QueueContext } from '../queue/queue-context.ts';
 import type { SettleReport } from '../queue/settle-results.ts';
 import { nextDelayMs } from '../retry/next-delay-ms.ts';
 import type { TransportOutcome } from '../retry/transport-outcome.ts';
 import { StatusPublisher, type StatusUnsubscribe } from '../status/status-publisher.ts';
 import { type StoredCounts, type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
-import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import type { PassDeps, PassEnd } from './pass-deps.ts';
 import { pullPass } from './pull-pass.ts';
 import { pushPass } from './push-pass.ts';
 import { DEFAULT_SYNC_POLICY, type SyncPolicy } from './sync-policy.ts';
-import type { SyncTransport } from './sync-transport.ts';
+import { LoopTimer } from './loop-timer.ts';
+import type { SyncLoopOptions } from './sync-loop-options.ts';
 import { SyncWaiters } from './sync-waiters.ts';
-
-/** The document store as the loop sees it (`LocalStore` fits). */
-export interface SyncStore {
-  readonly clientId: ClientId;
-  /** The declared collection; may throw `unknown-collection`. */
-  collection(name: string): Collection;
-  /** Tells watchers about changes, after the transaction that made them committed. */
-  emitChanges(changes: DocChange[]): void;
-}
-
-/** Timers as `setTimeout`/`clearTimeout` (the globals fit; tests pass fakes). */
-export interface SyncTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface SyncLoopOptions {
-  readonly storage: OutboxStorage;
-  readonly store: SyncStore;
-  readonly transport: SyncTransport;
-  readonly clock: { now(): number };
-  readonly timers: SyncTimers;
-  /** Uniform in [0, 1), for backoff jitter. */
-  readonly random: () => number;
-  /** 128-bit ids as 32 hex digits for new writes and conflict records; default crypto random. */
-  readonly newId?: (() => string) | undefined;
-  readonly policy?: Partial<SyncPolicy> | undefined;
-  /** Called once after a 401; resolve true when credentials were refreshed and the request should be repeated. */
-  readonly auth?: { refresh(): Promise<boolean> } | undefined;
-  /** Whether a page is visible at start (interval pulls run only while visible); default true. */
-  readonly visible?: boolean | undefined;
-}
-
-/** `setTimeout` cannot wait longer than 2^31-1 ms; a longer Retry-After waits in steps. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-type TimerKind = 'retry' | 'interval' | 'lease';
 
 /**
  * Drains the outbox to the server and pulls remote changes; see the state diagram above.
@@ -102,7 +65,7 @@ export class SyncLoop {
   #authRequired = false;
   #visible: boolean;
   #attempt = 0;
-  #timer: { handle: unknown; kind: TimerKind } | undefined;
+  readonly #timer: LoopTimer;
   #wantPush = false;
   #wantPull = false;
   #scheduled = false;
@@ -113,6 +76,7 @@ export class SyncLoop {
     this.#policy = { ...DEFAULT_SYNC_POLICY, ...options.policy };
     this.#newId = options.newId ?? (() => randomId());
     this.#visible = options.visible ?? true;
+    this.#timer = new LoopTimer(options.timers);
     this.status = new StatusPublisher({ ...INITIAL_SYNC_STATUS, at: options.clock.now() });
   }
 
@@ -131,7 +95,7 @@ export class SyncLoop {
   /** Writes were added: push now, unless waiting out a backoff (the retry timer will send them). */
   kick(): void {
     if (this.#closed) return;
-    if (!this.#started || this.#timer?.kind === 'retry' || this.#paused || this.#authRequired) {
+    if (!this.#started || this.#timer.kind === 'retry' || this.#paused || this.#authRequired) {
       void this.#refreshCounts().catch(() => undefined);
       return;
     }
@@ -155,7 +119,7 @@ export class SyncLoop {
     if (this.#closed) return;
     this.#visible = visible;
     if (visible && this.#started) this.#schedule(true, true);
-    else if (!visible && this.#timer?.kind === 'interval') this.#clearTimer();
+    else if (!visible && this.#timer.kind === 'interval') this.#timer.clear();
   }
 
   /** Pauses (a request in flight finishes; nothing new starts) or resumes with a push and a pull. */
@@ -163,7 +127,7 @@ export class SyncLoop {
     if (this.#closed || this.#paused === paused) return;
     this.#paused = paused;
     if (paused) {
-      this.#clearTimer();
+      this.#timer.clear();
       this.#event({ type: 'phase', at: this.#now(), phase: 'paused' });
     } else {
       this.#event({ type: 'phase', at: this.#now(), phase: 'idle' });
@@ -192,12 +156,7 @@ export class SyncLoop {
     if (this.#authRequired) throw this.#authError(this.status.current.lastError);
     this.#attempt = 0;
     this.#schedule(true, false);
-    const maxSeq = await this.#o.storage.transact('readonly', async (tx) => {
-      let last = 0;
-      for (let page = await tx.listWrites(0, 500); page.length > 0; page = await tx.listWrites(last, 500))
-        last = page.at(-1)?.seq ?? last;
-      return last;
-    });
+    const maxSeq = await lastPendingSeq(this.#o.storage);
     if (this.#closed) throw new OutboxError('closed', { what: 'sync loop' });
     if (maxSeq === 0) return;
     const done = this.#waiters.add(maxSeq, []);
@@ -245,7 +204,7 @@ export class SyncLoop {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#clearTimer();
+    this.#timer.clear();
     this.#waiters.rejectAll(new OutboxError('closed', { what: 'sync loop' }));
     this.#event({ type: 'phase', at: this.#now(), phase: 'closed' });
   }
@@ -286,7 +245,7 @@ export class SyncLoop {
     this.#wantPull ||= pull;
     if (this.#scheduled || this.#closed) return;
     this.#scheduled = true;
-    this.#clearTimer();
+    this.#timer.clear();
     void this.#exclusive(() => this.#run());
   }
 
@@ -341,13 +300,13 @@ export class SyncLoop {
     if (end.kind === 'auth') return this.#enterAuthRequired(end.error);
     if (exchanged) this.#attempt = 0;
     if (this.#paused || this.#authRequired) return;
-    if (end.kind === 'blocked') this.#setTimer('lease', end.until - this.#now(), () => this.#schedule(true, false));
+    if (end.kind === 'blocked') this.#timer.set('lease', end.until - this.#now(), () => this.#schedule(true, false));
     const at = this.#now();
     const pending = this.status.current.pending;
     this.#event(exchanged && pending === 0 ? { type: 'synced', at } : { type: 'phase', at, phase: 'idle' });
     if (this.#wantPush || this.#wantPull) this.#schedule(false, false);
     else if (this.#visible && end.kind !== 'blocked') {
-      this.#setTimer('interval', this.#policy.pullIntervalMs, () => this.#schedule(false, true));
+      this.#timer.set('interval', this.#policy.pullIntervalMs, () => this.#schedule(false, true));
     }
   }
 
@@ -356,7 +315,7 @@ export class SyncLoop {
     this.#attempt += 1;
     const at = this.#now();
     this.#event({ type: 'failed', at, error: end.error, nextRetryAt: at + delay, offline: end.network });
-    this.#setTimer('retry', delay, () => this.#schedule(true, true));
+    this.#timer.set('retry', delay, () => this.#schedule(true, true));
   }
 
   #enterAuthRequired(error: ErrorInfo): void {
@@ -368,24 +327,6 @@ export class SyncLoop {
 
   #authError(error: ErrorInfo | null): OutboxError {
     return new OutboxError('auth-required', { reason: error?.code ?? 'unauthorized' });
-  }
-
-  #setTimer(kind: TimerKind, ms: number, fn: () => void): void {
-    this.#clearTimer();
-    const wait = Math.min(Math.max(0, ms), MAX_TIMER_MS);
-    const handle = this.#o.timers.setTimeout(() => {
-      if (this.#timer?.handle === handle) this.#timer = undefined;
-      // A Retry-After beyond the timer's range waits again for the rest.
-      if (wait < ms) this.#setTimer(kind, ms - wait, fn);
-      else fn();
-    }, wait);
-    this.#timer = { handle, kind };
-  }
-
-  #clearTimer(): void {
-    if (this.#timer === undefined) return;
-    this.#o.timers.clearTimeout(this.#timer.handle);
-    this.#timer = undefined;
   }
 
   // --- plumbing for the passes ---
