@@ -13,7 +13,7 @@ export interface OutboxServiceDeps {
   readonly dbName: string;
   readonly store: DocStorePort;
   /** Builds the sync loop; called only once this context holds the lock. */
-  readonly createRunner: () => SyncRunnerPort;
+  readonly createRunner: () => SyncRunnerPort | Promise<SyncRunnerPort>;
   readonly auth: AuthPort;
   readonly locks: LockPort;
   readonly openChannel: (name: string) => ChannelPort;
@@ -147,7 +147,11 @@ export class OutboxService implements OutboxApi {
   /** Becomes the runner: starts the loop and replays the signals seen so far. */
   async #lead(): Promise<void> {
     if (this.#closed) return;
-    const runner = this.#deps.createRunner();
+    const runner = await this.#deps.createRunner();
+    if (this.#closed) {
+      await runner.close();
+      return;
+    }
     this.#runner = runner;
     const { online, visible, paused } = this.#signals;
     if (online !== undefined) runner.setOnline(online);

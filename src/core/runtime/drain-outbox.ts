@@ -47,7 +47,7 @@ export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> 
       const storage = await o.openStorage(o.dbName);
       try {
         const core = await openOutboxCore({ ...o, storage });
-        const runner = core.createRunner();
+        const runner = await core.createRunner();
         const result = await runner.drainOnce();
         post({ type: 'status', status: runner.status.current });
         runner.close();

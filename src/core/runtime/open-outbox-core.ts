@@ -3,13 +3,19 @@ import type { Collection } from '../docs/define-collection.ts';
 import { LocalStore } from '../docs/local-store.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import { createFetchTransport } from '../sync/fetch-transport.ts';
-import { SyncLoop, type SyncTimers } from '../sync/sync-loop.ts';
+import { SyncLoop } from '../sync/sync-loop.ts';
 import type { SyncPolicy } from '../sync/sync-policy.ts';
 import { toDocStorePort } from './doc-store-port.ts';
 import type { AuthPort, DocStorePort } from './runtime-ports.ts';
 
 /** Meta key of the auth headers stored by `setAuth` (read by the transport in every context). */
 export const AUTH_META_KEY = 'auth';
+
+/** Timers as `setTimeout`/`clearTimeout` (the globals fit; tests pass fakes). */
+export interface CoreTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 /** The world the core runs in; the worker and the service worker pass the real globals. */
 export interface OutboxCoreOptions {
@@ -19,7 +25,7 @@ export interface OutboxCoreOptions {
   readonly serverUrl: string;
   readonly fetch: typeof fetch;
   readonly clock: { now(): number };
-  readonly timers: SyncTimers;
+  readonly timers: CoreTimers;
   /** Uniform in [0, 1), for backoff jitter. */
   readonly random: () => number;
   readonly policy?: Partial<SyncPolicy> | undefined;
@@ -34,8 +40,8 @@ export interface OutboxCore {
   readonly local: LocalStore;
   readonly store: DocStorePort;
   readonly auth: AuthPort;
-  /** A new sync loop over the same store (call it only while holding the sync lock). */
-  createRunner(): SyncLoop;
+  /** A new sync loop over the same store, its status seeded with the stored counts (call it only while holding the sync lock). */
+  createRunner(): Promise<SyncLoop>;
 }
 
 /**
@@ -55,14 +61,15 @@ export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> 
     headers: readAuth,
     now: () => o.clock.now(),
   });
+  const store = toDocStorePort(local, newId, () => o.clock.now());
   return {
     local,
-    store: toDocStorePort(local, newId, () => o.clock.now()),
+    store,
     auth: {
       set: (headers) => o.storage.transact('readwrite', (tx) => tx.putMeta(AUTH_META_KEY, headers)),
     },
-    createRunner: () =>
-      new SyncLoop({
+    async createRunner() {
+      const loop = new SyncLoop({
         storage: o.storage,
         store: local,
         transport,
@@ -72,6 +79,11 @@ export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> 
         newId,
         policy: o.policy,
         visible: o.visible,
-      }),
+      });
+      // Until its first pass the loop knows no counts; without this, subscribers would see "0 pending".
+      const counts = await store.localStatus();
+      loop.status.publish({ ...loop.status.current, ...counts, at: o.clock.now() });
+      return loop;
+    },
   };
 }
