@@ -31,7 +31,7 @@ function startApp(session: DemoSession): void {
   const outbox = createOutbox<DemoDocs>({
     // The worker learns its database name from its own name (see outbox.worker.ts).
     worker: () => new Worker(new URL('./outbox.worker.ts', import.meta.url), { type: 'module', name: databaseName(session) }),
-    serviceWorker: { url: '/sw.js', type: 'classic' },
+    serviceWorker: { url: '/sw.js', type: 'module' },
   });
   void outbox.setAuth({ authorization: `Bearer ${session.token}` });
 
