@@ -29,16 +29,19 @@ import { dismissConflict } from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
 import { lastPendingSeq } from '../queue/last-pending-seq.ts';
 import type { QueueContext } from '../queue/queue-context.ts';
+import { readCounts } from '../queue/read-counts.ts';
 import type { SettleReport } from '../queue/settle-results.ts';
 import { nextDelayMs } from '../retry/next-delay-ms.ts';
+import { toErrorInfo } from '../retry/to-error-info.ts';
 import type { TransportOutcome } from '../retry/transport-outcome.ts';
 import { StatusPublisher, type StatusUnsubscribe } from '../status/status-publisher.ts';
-import { type StoredCounts, type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
+import { type SyncEvent, syncStatusReducer } from '../status/sync-status-reducer.ts';
 import type { PassDeps, PassEnd } from './pass-deps.ts';
 import { pullPass } from './pull-pass.ts';
 import { pushPass } from './push-pass.ts';
 import { DEFAULT_SYNC_POLICY, type SyncPolicy } from './sync-policy.ts';
 import { LoopTimer } from './loop-timer.ts';
+import { storeContext } from './store-context.ts';
 import type { SyncLoopOptions } from './sync-loop-options.ts';
 import { SyncWaiters } from './sync-waiters.ts';
 
@@ -130,7 +133,7 @@ export class SyncLoop {
       this.#timer.clear();
       this.#event({ type: 'phase', at: this.#now(), phase: 'paused' });
     } else {
-      this.#event({ type: 'phase', at: this.#now(), phase: 'idle' });
+      this.#event({ type: 'phase', at: this.#now(), phase: this.#authRequired ? 'auth-required' : 'idle' });
       if (this.#started) this.#schedule(true, true);
     }
   }
@@ -299,7 +302,8 @@ export class SyncLoop {
     if (end.kind === 'failed') return this.#backoff(end);
     if (end.kind === 'auth') return this.#enterAuthRequired(end.error);
     if (exchanged) this.#attempt = 0;
-    if (this.#paused || this.#authRequired) return;
+    if (this.#authRequired) return;
+    if (this.#paused) return this.#event({ type: 'phase', at: this.#now(), phase: 'paused' });
     if (end.kind === 'blocked') this.#timer.set('lease', end.until - this.#now(), () => this.#schedule(true, false));
     const at = this.#now();
     const pending = this.status.current.pending;
@@ -339,7 +343,7 @@ export class SyncLoop {
       if (report.changes.length > 0) this.#o.store.emitChanges(report.changes);
       const rejected = report.deadLettered[0];
       this.#attempt = 0;
-      const counts = await this.#readCounts();
+      const counts = await readCounts(this.#o.storage);
       const error = rejected === undefined ? undefined : { code: rejected.code, message: rejected.message };
       this.#event({ type: 'push-settled', at: this.#now(), acked: report.acked.length + report.replaced.length, error, counts });
       await this.#waiters.check(this.#o.storage);
@@ -373,30 +377,11 @@ export class SyncLoop {
   }
 
   #context(): QueueContext {
-    return {
-      now: this.#now(),
-      newId: this.#newId,
-      collection: (name) => {
-        try {
-          return this.#o.store.collection(name);
-        } catch {
-          return undefined;
-        }
-      },
-    };
+    return storeContext(this.#o.store, this.#now(), this.#newId);
   }
 
   async #refreshCounts(): Promise<void> {
-    this.#event({ type: 'counts', at: this.#now(), ...(await this.#readCounts()) });
-  }
-
-  #readCounts(): Promise<StoredCounts> {
-    return this.#o.storage.transact('readonly', async (tx) => ({
-      pending: await tx.countWrites(),
-      deadLetters: await tx.countDeadLetters(),
-      conflicts: await tx.countConflicts(),
-      discarded: (await tx.getMeta<number>(deadLetterOps.DISCARDED_META_KEY)) ?? 0,
-    }));
+    this.#event({ type: 'counts', at: this.#now(), ...(await readCounts(this.#o.storage)) });
   }
 
   #event(event: SyncEvent): void {
@@ -406,9 +391,4 @@ export class SyncLoop {
   #now(): number {
     return this.#o.clock.now();
   }
-}
-
-function toErrorInfo(e: unknown): ErrorInfo {
-  if (e instanceof OutboxError) return { code: e.code, message: e.message };
-  return { code: 'storage-failed', message: e instanceof Error ? e.message : String(e) };
 }
