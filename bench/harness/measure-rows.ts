@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { type AttachedBrowser, type RowHooks, timeoutMs } from './attached-browser.ts';
+import type { BenchOptions } from './bench-options.ts';
+import type { BenchServer, PageReport } from './bench-server.ts';
+import type { RowSpec } from './row-catalog.ts';
+import { runUnattached } from './unattached-run.ts';
+
+/** One measured run of a row. */
+export interface RunOutcome {
+  readonly ops: number;
+  readonly ms: number;
+  readonly extra: Readonly<Record<string, number>>;
+}
+
+/** Everything measured for one row. */
+export interface RowSamples {
+  readonly spec: RowSpec;
+  readonly n: number;
+  readonly attached: RunOutcome[];
+  readonly unattached: RunOutcome[];
+  readonly errors: string[];
+}
+
+/** Per-row CDP hooks, keyed by row id (page cost during a drain, worker heap). */
+export type HooksFor = (row: RowSpec) => RowHooks | undefined;
+
+/** `<row>-<32 random hex digits>`: unique databases per run, and the tail doubles as the run's client id. */
+const nextRunId = (row: string): string => `${row.replace(/[^a-z0-9]/gi, '')}-${randomBytes(16).toString('hex')}`;
+
+function record(samples: RowSamples, into: RunOutcome[], report: PageReport, round: string): void {
+  if (report.outcome === undefined) {
+    samples.errors.push(`${round}: ${report.error ?? 'no outcome'}`);
+    return;
+  }
+  into.push({ ops: report.outcome.ops, ms: report.outcome.ms, extra: report.outcome.extra ?? {} });
+}
+
+/**
+ * Runs every row round-robin: a warm-up round (discarded), then `reps` measured rounds, each
+ * visiting every row once, so slow drift of the machine spreads over all rows alike.
+ */
+export async function measureRows(
+  rows: readonly RowSpec[],
+  options: BenchOptions,
+  browser: AttachedBrowser,
+  server: BenchServer,
+  hooksFor: HooksFor,
+  log: (line: string) => void,
+): Promise<RowSamples[]> {
+  const all = rows.map(
+    (spec): RowSamples => ({ spec, n: spec.count?.(options.n) ?? options.n, attached: [], unattached: [], errors: [] }),
+  );
+  const rounds = [...(options.warmupN > 0 ? ['warm-up'] : []), ...Array.from({ length: options.reps }, (_, i) => `rep ${i + 1}`)];
+  for (const round of rounds) {
+    const warm = round === 'warm-up';
+    for (const samples of all) {
+      const n = warm ? Math.min(samples.n, options.warmupN) : samples.n;
+      const { spec } = samples;
+      const attached = await browser.runRow(spec.id, n, nextRunId(spec.id), hooksFor(spec));
+      if (!warm) record(samples, samples.attached, attached, round);
+      else if (attached.error) samples.errors.push(`${round}: ${attached.error}`);
+      let line = `${round.padEnd(8)} ${spec.id.padEnd(28)} ${describe(attached)}`;
+      if (spec.network && options.unattached) {
+        const bare = await runUnattached(server, spec.id, n, nextRunId(spec.id), timeoutMs(n));
+        if (!warm) record(samples, samples.unattached, bare, `${round} unattached`);
+        line += `   unattached ${describe(bare)}`;
+      }
+      log(line);
+    }
+  }
+  return all;
+}
+
+function describe(report: PageReport): string {
+  if (report.outcome === undefined) return `ERROR ${report.error ?? ''}`.slice(0, 300);
+  const rate = (report.outcome.ops * 1000) / report.outcome.ms;
+  return `${Math.round(rate).toLocaleString('en-US')}/s (${report.outcome.ops} in ${report.outcome.ms.toFixed(0)} ms)`;
+}

@@ -1,0 +1,53 @@
+/** Where a row's timed code runs. */
+export type RowPlace = 'page' | 'worker' | 'page→worker';
+
+/** One throughput row of the table. */
+export interface RowSpec {
+  /** Id known to the page (bench/pages/page-rows.ts). */
+  readonly id: string;
+  readonly label: string;
+  readonly group: 'baseline' | 'peer' | 'outbox' | 'drain';
+  readonly place: RowPlace;
+  /** Touches the network: also measured with nothing attached to Chromium, and those figures are quoted. */
+  readonly network: boolean;
+  /** Operations per run for a given N (most rows: N). */
+  readonly count?: ((n: number) => number) | undefined;
+}
+
+/** The ratio baseline: raw IndexedDB, one put per transaction, awaited. */
+export const BASELINE_ROW = 'raw-put-per-tx';
+
+/** Every throughput row, in table order. */
+export const ROWS: readonly RowSpec[] = [
+  {
+    id: 'raw-put-per-tx',
+    label: 'raw IndexedDB, one put per transaction (awaited) — baseline',
+    group: 'baseline',
+    place: 'page',
+    network: false,
+  },
+  {
+    id: 'raw-one-tx',
+    label: 'raw IndexedDB, all N puts in one transaction — the limit',
+    group: 'baseline',
+    place: 'page',
+    network: false,
+  },
+  {
+    id: 'workbox-push-request',
+    label: 'workbox-background-sync Queue.pushRequest (awaited)',
+    group: 'peer',
+    place: 'page',
+    network: false,
+  },
+  { id: 'idb-keyval-set', label: 'idb-keyval set (awaited)', group: 'peer', place: 'page', network: false },
+  { id: 'dexie-add', label: 'Dexie table.add (awaited)', group: 'peer', place: 'page', network: false },
+  { id: 'dexie-bulk-add', label: 'Dexie table.bulkAdd (one call)', group: 'peer', place: 'page', network: false },
+  {
+    id: 'workbox-replay',
+    label: 'drain: Workbox replayRequests() → in-memory server',
+    group: 'drain',
+    place: 'page',
+    network: true,
+  },
+];
