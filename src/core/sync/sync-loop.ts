@@ -194,6 +194,11 @@ export class SyncLoop {
     });
   }
 
+  /** Re-reads pending, dead-letter, conflict and discard counts into the status (after changes made outside the loop). */
+  refreshStatus(): Promise<void> {
+    return this.#refreshCounts();
+  }
+
   /** Resolves once no run or drain is queued or in progress (timers may still be set). */
   async whenIdle(): Promise<void> {
     for (let i = 0; i < 1_000; i++) {
