@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does to `POST /v1/push` requests. */
@@ -22,6 +22,12 @@ export class ChaosProxy {
   maxConcurrentPushes = 0;
   /** Every push request that reached the proxy, with what was done to it. */
   readonly pushes: PushFault[] = [];
+  /** Writes the server answered `applied` (its first and only application), in the order it answered. */
+  readonly applied: { clientId: string; id: string; key: string; value?: unknown }[] = [];
+  /** Writes the server answered `duplicate` (a resend it recognised). */
+  duplicates = 0;
+  #stall = false;
+  readonly #stalled: (() => Promise<void>)[] = [];
 
   constructor(target: string) {
     this.#target = new URL(target);
@@ -29,6 +35,16 @@ export class ChaosProxy {
 
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Forgets what was recorded and ends the chaos (between tests sharing one server). */
+  reset(): void {
+    this.maxConcurrentPushes = this.#inFlightPushes;
+    this.pushes.length = 0;
+    this.applied.length = 0;
+    this.duplicates = 0;
+    this.#failRate = 0;
+    this.#stall = false;
   }
 
   /** Listens (again) — on the same port after the first time. */
@@ -71,32 +87,104 @@ export class ChaosProxy {
     };
   }
 
-  #handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  /**
+   * While on, pushes are read in full and then held: not forwarded, not answered (a runner
+   * "mid-push"). {@link releaseStalled} forwards the held ones to the server.
+   */
+  stallPushes(on: boolean): void {
+    this.#stall = on;
+  }
+
+  /** Pushes held so far, body fully received. */
+  get stalledCount(): number {
+    return this.#stalled.length;
+  }
+
+  /** Forwards every held push to the server (answering the browser if it is still connected); resolves when the server has answered them all. */
+  async releaseStalled(): Promise<void> {
+    await Promise.all(this.#stalled.splice(0).map((forward) => forward()));
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
     const isPush = req.method === 'POST' && req.url?.startsWith('/v1/push') === true;
+    if (!isPush) {
+      this.#forward(req, res, req);
+      return;
+    }
     let fault: PushFault = 'none';
-    if (isPush) {
+    if (!this.#stall) {
       const r = this.#random();
       if (r < this.#failRate / 2) fault = 'fail-before';
       else if (r < this.#failRate) fault = 'drop-after';
-      this.pushes.push(fault);
-      this.#inFlightPushes += 1;
-      this.maxConcurrentPushes = Math.max(this.maxConcurrentPushes, this.#inFlightPushes);
-      res.on('close', () => {
-        this.#inFlightPushes -= 1;
-      });
     }
+    this.pushes.push(fault);
+    this.#inFlightPushes += 1;
+    this.maxConcurrentPushes = Math.max(this.maxConcurrentPushes, this.#inFlightPushes);
+    let counted = true;
+    const done = (): void => {
+      if (counted) this.#inFlightPushes -= 1;
+      counted = false;
+    };
     if (fault === 'fail-before') {
+      res.on('close', done);
       req.resume();
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' });
       res.end(JSON.stringify({ error: { code: 'service-unavailable', message: 'chaos' } }));
       return;
     }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const send = (): Promise<void> =>
+        new Promise<void>((resolve) => {
+          this.#forward(req, res, body, fault, (answer) => {
+            this.#record(body, answer);
+            done();
+            resolve();
+          });
+        });
+      if (this.#stall) this.#stalled.push(send);
+      else void send();
+    });
+  }
+
+  /** Keeps the server's first-time applications, in the order it answered them. */
+  #record(requestBody: Buffer, answer: Buffer | undefined): void {
+    if (answer === undefined) return;
+    try {
+      const req = JSON.parse(requestBody.toString('utf8')) as {
+        clientId: string;
+        writes: { id: string; key: string; value?: unknown }[];
+      };
+      const res = JSON.parse(answer.toString('utf8')) as { results?: { id: string; status: string }[] };
+      const byId = new Map(req.writes.map((w) => [w.id, w]));
+      for (const result of res.results ?? []) {
+        const write = byId.get(result.id);
+        if (write === undefined) continue;
+        if (result.status === 'applied') this.applied.push({ clientId: req.clientId, ...write });
+        else if (result.status === 'duplicate') this.duplicates += 1;
+      }
+    } catch {
+      // Not a push answer with results (an error status); nothing was applied.
+    }
+  }
+
+  #forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: NodeJS.ReadableStream | Buffer,
+    fault: PushFault = 'none',
+    answered?: (answer: Buffer | undefined) => void,
+  ): void {
     const upstream = request(
       { host: this.#target.hostname, port: this.#target.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
-        if (fault === 'drop-after') {
+        const chunks: Buffer[] = [];
+        up.on('data', (chunk: Buffer) => chunks.push(chunk));
+        up.on('end', () => answered?.(Buffer.concat(chunks)));
+        if (fault === 'drop-after' || res.destroyed) {
           // The server applied the batch; the client never hears of it.
-          up.resume();
           up.on('end', () => res.destroy());
           return;
         }
@@ -104,7 +192,11 @@ export class ChaosProxy {
         up.pipe(res);
       },
     );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    upstream.on('error', () => {
+      res.destroy();
+      answered?.(undefined);
+    });
+    if (Buffer.isBuffer(body)) upstream.end(body);
+    else body.pipe(upstream);
   }
 }
