@@ -73,7 +73,7 @@ export async function buildApp({ root, outDir, swEntry, base = '/', input }) {
       emptyOutDir: false,
       sourcemap: false,
       lib: { entry: resolve(swEntry), formats: ['es'], fileName: () => 'sw.js' },
-      rollupOptions: { output: { inlineDynamicImports: true } },
+      rollupOptions: { output: { codeSplitting: false } },
     },
   });
   const manifest = await precacheManifest(absOut, swFile);
