@@ -12,11 +12,11 @@ import { buildDemo, DEMO_DIST, demoIsStale } from '../demo/build.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs/screenshots');
 const MAX_DOC_BYTES = 2000;
-const WAIT_MS = 60_000;
 
 register();
 const { startServer } = await import('../server/start-server.ts');
 const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../test/support/chromium.ts');
+const { addNote, go, openDemo, pillSays, SEEN_WITHIN_MS } = await import('../demo/testing/demo-driver.ts');
 
 if (demoIsStale()) await buildDemo();
 const dataDir = await mkdtemp(join(tmpdir(), 'outbox-screenshots-'));
@@ -25,15 +25,6 @@ const serve = (port) =>
 let server = await serve(0);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 
-const pillSays = (page, words) =>
-  page.waitForFunction((w) => document.getElementById('status-text')?.textContent === w, words, { timeout: WAIT_MS });
-const go = (page, label) =>
-  page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label, exact: true }).click();
-async function addNote(page, text) {
-  await page.getByLabel('New note').fill(text);
-  await page.getByRole('button', { name: 'Add note' }).click();
-  await page.locator('#notes-list li', { hasText: text }).first().waitFor();
-}
 const shoot = async (page, name) => {
   await page.screenshot({ path: join(OUT, `${name}.png`) });
   console.log(`wrote docs/screenshots/${name}.png`);
@@ -41,8 +32,7 @@ const shoot = async (page, name) => {
 
 try {
   const context = await browser.newContext({ viewport: { width: 960, height: 640 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  const page = await openDemo(context, `${server.url}/`);
   await pillSays(page, 'All changes saved');
   await page.getByLabel('Write your first note').check();
   await page.getByLabel('Pick a theme you like').check();
@@ -50,7 +40,7 @@ try {
   await addNote(page, 'Groceries: oat milk, lemons, rye bread.');
   await addNote(page, 'Call the plumber about the kitchen tap on Tuesday.');
   await pillSays(page, 'All changes saved');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: WAIT_MS });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: SEEN_WITHIN_MS });
   await shoot(page, 'online');
 
   await server.close();

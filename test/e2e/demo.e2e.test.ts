@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildDemo, DEMO_DIST, demoIsStale } from '../../demo/build.mjs';
+import { addNote, go, openDemo, pillSays, SEEN_WITHIN_MS, synced } from '../../demo/testing/demo-driver.ts';
 import { type RunningServer, startServer } from '../../server/start-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
-
-/** Long enough for a retry after the server comes back; every wait ends as soon as the page shows the words. */
-const SEEN_WITHIN_MS = 60_000;
 
 let browser: Browser;
 let dataDir: string;
@@ -20,74 +18,7 @@ async function start(): Promise<void> {
   port = server.port;
 }
 
-/** Waits until the status pill says exactly `words` (what the user reads), or fails with what it said instead. */
-async function pillSays(page: Page, words: string): Promise<void> {
-  try {
-    await page.waitForFunction((w) => document.getElementById('status-text')?.textContent === w, words, {
-      timeout: SEEN_WITHIN_MS,
-      polling: 100,
-    });
-  } catch (e) {
-    const shown = await page
-      .locator('#status-text')
-      .textContent()
-      .catch(() => null);
-    throw new Error(`The pill never said "${words}"; it says "${shown}"`, { cause: e });
-  }
-}
-
-/** Records every text the pill shows (a write can be sent within one polling interval, so polling alone could miss it). */
-function recordPill(): void {
-  const log: string[] = [];
-  (window as unknown as { pillLog: string[] }).pillLog = log;
-  new MutationObserver(() => {
-    const text = document.getElementById('status-text')?.textContent ?? '';
-    if (text !== '' && log[log.length - 1] !== text) log.push(text);
-  }).observe(document, { subtree: true, childList: true, characterData: true });
-}
-
-/** How many texts the pill has shown so far. */
-const pillMark = (page: Page): Promise<number> =>
-  page.evaluate(() => (window as unknown as { pillLog: string[] }).pillLog.length);
-
-/** Waits until the pill, having shown something else since `mark`, says "All changes saved" again: the changes reached the server. */
-async function savedSince(page: Page, mark: number): Promise<void> {
-  await page.waitForFunction(
-    (m) => {
-      const log = (window as unknown as { pillLog: string[] }).pillLog.slice(m);
-      return log.some((t) => t !== 'All changes saved') && log[log.length - 1] === 'All changes saved';
-    },
-    mark,
-    { timeout: SEEN_WITHIN_MS, polling: 100 },
-  );
-}
-
-/** Does what the user does, then waits until the pill has left "All changes saved" and come back to it. */
-async function synced(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await pillSays(page, 'All changes saved');
-  const mark = await pillMark(page);
-  await action();
-  await savedSince(page, mark);
-}
-
-/** Clicks a page link in the top navigation, as a user would. */
-async function go(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label, exact: true }).click();
-}
-
-async function addNote(page: Page, text: string): Promise<void> {
-  await go(page, 'Notes');
-  await page.getByLabel('New note').fill(text);
-  await page.getByRole('button', { name: 'Add note' }).click();
-  await page.locator('#notes-list li', { hasText: text }).waitFor();
-}
-
-async function openApp(context: BrowserContext): Promise<Page> {
-  await context.addInitScript(recordPill);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  return page;
-}
+const openApp = (context: BrowserContext): Promise<Page> => openDemo(context, `${server.url}/`);
 
 describe('demo PWA', () => {
   beforeAll(async () => {
