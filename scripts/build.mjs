@@ -20,6 +20,7 @@ const LIB_ENTRIES = Object.fromEntries(
     outbox: 'src/index.ts',
     core: 'src/core/index.ts',
     sw: 'sw/index.ts',
+    worker: 'worker/index.ts',
     protocol: 'src/protocol/index.ts',
   }).filter(([, path]) => existsSync(join(ROOT, path))),
 );
