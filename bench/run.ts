@@ -6,12 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { launchAttached } from './harness/attached-browser.ts';
+import { drainProbes } from './harness/cdp-probes.ts';
 import { parseBenchOptions } from './harness/bench-options.ts';
 import { startBenchServer } from './harness/bench-server.ts';
 import { buildBenchPages } from './harness/build-bench-pages.ts';
 import { machineInfo } from './harness/machine-info.ts';
 import { measureRows } from './harness/measure-rows.ts';
 import { summarizeRows, throughputTable } from './harness/report-table.ts';
+import { startReferenceServer } from './harness/reference-server.ts';
 import { ROWS } from './harness/row-catalog.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -23,10 +25,19 @@ async function main(): Promise<void> {
   log(`outbox bench: N=${options.n}, ${options.reps} repetition(s)${options.warmupN ? `, warm-up at N=${options.warmupN}` : ''}`);
   const root = await buildBenchPages();
   const server = await startBenchServer(root);
+  const reference = await startReferenceServer(server.origin);
   const browser = await launchAttached(server.origin);
   try {
     const rows = ROWS.filter((r) => options.only.length === 0 || options.only.some((o) => r.id.includes(o)));
-    const samples = await measureRows(rows, options, browser, server, () => undefined, log);
+    const samples = await measureRows(
+      rows,
+      options,
+      browser,
+      server,
+      (spec) => (spec.drain ? drainProbes() : undefined),
+      reference.origin,
+      log,
+    );
     const summaries = summarizeRows(samples);
     const machine = machineInfo(browser.version);
     log('');
@@ -40,6 +51,7 @@ async function main(): Promise<void> {
     log(`\nwrote ${RESULTS}`);
   } finally {
     await browser.close();
+    await reference.close();
     await server.close();
   }
 }

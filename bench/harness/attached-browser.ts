@@ -10,14 +10,20 @@ export interface AttachedBrowser {
   readonly context: BrowserContext;
   readonly version: string;
   /** Opens a fresh tab on the bench page, runs one row, closes the tab. */
-  runRow(row: string, n: number, runId: string, extras?: RowHooks): Promise<PageReport>;
+  runRow(row: string, n: number, params: RunParams, hooks?: RowHooks): Promise<PageReport>;
   close(): Promise<void>;
 }
 
-/** Optional measurements taken around a row by the harness (CDP), merged into the outcome's extras. */
+/** Optional measurements taken around a row's timed run by the harness (CDP), merged into the outcome's extras. */
 export interface RowHooks {
   before?(page: Page): Promise<void>;
   after?(page: Page): Promise<Record<string, number>>;
+}
+
+/** What a row run gets: its id (fresh databases) and, for reference-server rows, that server's origin. */
+export interface RunParams {
+  readonly runId: string;
+  readonly serverOrigin?: string | undefined;
 }
 
 /** Generous bound for one run: 60 s plus 20 ms per operation (Workbox replay runs at ~100/s). */
@@ -46,13 +52,16 @@ export async function launchAttached(origin: string): Promise<AttachedBrowser> {
   });
   const version = context.browser()?.version() ?? 'unknown';
 
-  const runRow = async (row: string, n: number, runId: string, hooks?: RowHooks): Promise<PageReport> => {
+  const runRow = async (row: string, n: number, params: RunParams, hooks?: RowHooks): Promise<PageReport> => {
+    const { runId } = params;
     const page = await context.newPage();
     try {
       await page.goto(`${origin}/`);
       await page.waitForFunction(() => typeof window.benchRun === 'function');
+      const prepare = page.evaluate(([r, count, p]) => window.benchPrepare(r, count, p), [row, n, params] as const);
+      await withTimeout(prepare, timeoutMs(n), `preparing row ${row}`);
       await hooks?.before?.(page);
-      const run = page.evaluate(([r, count, id]) => window.benchRun(r, count, { runId: id }), [row, n, runId] as const);
+      const run = page.evaluate(([r, count, p]) => window.benchRun(r, count, p), [row, n, params] as const);
       const outcome = await withTimeout(run, timeoutMs(n), `row ${row}`);
       const more = (await hooks?.after?.(page)) ?? {};
       return { runId, row, outcome: { ...outcome, extra: { ...outcome.extra, ...more } } };

@@ -70,8 +70,12 @@ export async function startBenchServer(root: string): Promise<BenchServer> {
     if (req.method === 'POST' && url.pathname === '/v1/push') {
       return send(res, 200, 'application/json', answerPush(await readBody(req), received));
     }
+    if (req.method === 'GET' && url.pathname === '/v1/pull') {
+      return send(res, 200, 'application/json', JSON.stringify({ protocol: 1, changes: [], cursor: '0', hasMore: false }));
+    }
     if (req.method === 'GET' && url.pathname === '/bench/received') {
-      const count = received.get(url.searchParams.get('client') ?? '') ?? 0;
+      const client = url.searchParams.get('client') ?? '';
+      const count = client === '*' ? [...received.values()].reduce((a, b) => a + b, 0) : (received.get(client) ?? 0);
       return send(res, 200, 'application/json', JSON.stringify({ received: count }));
     }
     if (req.method === 'POST' && url.pathname === '/bench/report') {

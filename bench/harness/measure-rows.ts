@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AttachedBrowser, type RowHooks, timeoutMs } from './attached-browser.ts';
+import { type AttachedBrowser, type RowHooks, type RunParams, timeoutMs } from './attached-browser.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchServer, PageReport } from './bench-server.ts';
 import type { RowSpec } from './row-catalog.ts';
@@ -45,6 +45,7 @@ export async function measureRows(
   browser: AttachedBrowser,
   server: BenchServer,
   hooksFor: HooksFor,
+  referenceOrigin: string | undefined,
   log: (line: string) => void,
 ): Promise<RowSamples[]> {
   const all = rows.map(
@@ -56,12 +57,20 @@ export async function measureRows(
     for (const samples of all) {
       const n = warm ? Math.min(samples.n, options.warmupN) : samples.n;
       const { spec } = samples;
-      const attached = await browser.runRow(spec.id, n, nextRunId(spec.id), hooksFor(spec));
+      const params = (): RunParams => ({
+        runId: nextRunId(spec.id),
+        serverOrigin: spec.referenceServer ? referenceOrigin : undefined,
+      });
+      if (spec.referenceServer && referenceOrigin === undefined) {
+        samples.errors.push(`${round}: the reference server is not running`);
+        continue;
+      }
+      const attached = await browser.runRow(spec.id, n, params(), hooksFor(spec));
       if (!warm) record(samples, samples.attached, attached, round);
       else if (attached.error) samples.errors.push(`${round}: ${attached.error}`);
       let line = `${round.padEnd(8)} ${spec.id.padEnd(28)} ${describe(attached)}`;
       if (spec.network && options.unattached) {
-        const bare = await runUnattached(server, spec.id, n, nextRunId(spec.id), timeoutMs(n));
+        const bare = await runUnattached(server, spec.id, n, params(), timeoutMs(n));
         if (!warm) record(samples, samples.unattached, bare, `${round} unattached`);
         line += `   unattached ${describe(bare)}`;
       }

@@ -12,6 +12,10 @@ export interface RowSpec {
   readonly network: boolean;
   /** Operations per run for a given N (most rows: N). */
   readonly count?: ((n: number) => number) | undefined;
+  /** Pushes to the reference server (PGlite) instead of the bench server's in-memory endpoint. */
+  readonly referenceServer?: boolean | undefined;
+  /** Drain row: page cost (long tasks, busy time) and worker heap are measured around it. */
+  readonly drain?: boolean | undefined;
 }
 
 /** The ratio baseline: raw IndexedDB, one put per transaction, awaited. */
@@ -43,6 +47,42 @@ export const ROWS: readonly RowSpec[] = [
   { id: 'idb-keyval-set', label: 'idb-keyval set (awaited)', group: 'peer', place: 'page', network: false },
   { id: 'dexie-add', label: 'Dexie table.add (awaited)', group: 'peer', place: 'page', network: false },
   { id: 'dexie-bulk-add', label: 'Dexie table.bulkAdd (one call)', group: 'peer', place: 'page', network: false },
+  { id: 'outbox-put-awaited', label: 'Outbox put(), awaited one by one', group: 'outbox', place: 'page→worker', network: false },
+  { id: 'outbox-put-concurrent', label: 'Outbox put(), N concurrent', group: 'outbox', place: 'page→worker', network: false },
+  {
+    id: 'worker-put-awaited',
+    label: 'Outbox LocalStore.put, awaited one by one',
+    group: 'outbox',
+    place: 'worker',
+    network: false,
+  },
+  { id: 'worker-put-concurrent', label: 'Outbox LocalStore.put, N concurrent', group: 'outbox', place: 'worker', network: false },
+  {
+    id: 'outbox-drain-memory',
+    label: 'drain: Outbox → in-memory server',
+    group: 'drain',
+    place: 'worker',
+    network: true,
+    drain: true,
+  },
+  {
+    id: 'outbox-drain-memory-10x',
+    label: 'drain: Outbox → in-memory server, 10 × N queued',
+    group: 'drain',
+    place: 'worker',
+    network: true,
+    drain: true,
+    count: (n) => n * 10,
+  },
+  {
+    id: 'outbox-drain-pglite',
+    label: 'drain: Outbox → reference server (PGlite)',
+    group: 'drain',
+    place: 'worker',
+    network: true,
+    drain: true,
+    referenceServer: true,
+  },
   {
     id: 'workbox-replay',
     label: 'drain: Workbox replayRequests() → in-memory server',

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.ts';
+import type { RunParams } from './attached-browser.ts';
 import type { BenchServer, PageReport } from './bench-server.ts';
 
 /**
@@ -14,11 +15,14 @@ export async function runUnattached(
   server: BenchServer,
   row: string,
   n: number,
-  runId: string,
+  params: RunParams,
   timeoutMs: number,
 ): Promise<PageReport> {
+  const { runId } = params;
   const profile = await mkdtemp(join(tmpdir(), 'outbox-bench-bare-'));
-  const url = `${server.origin}/?auto=1&row=${encodeURIComponent(row)}&n=${n}&runId=${encodeURIComponent(runId)}`;
+  const query = new URLSearchParams({ auto: '1', row, n: String(n), runId });
+  if (params.serverOrigin !== undefined) query.set('serverOrigin', params.serverOrigin);
+  const url = `${server.origin}/?${query}`;
   const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], {
     detached: true,
     stdio: 'ignore',

@@ -4,10 +4,11 @@
  * receives the outcome by `POST /bench/report`.
  */
 import type { RowOutcome, RowParams, RowRunner } from './bench-types.ts';
-import { pageRows } from './page-rows.ts';
+import { pagePrepares, pageRows } from './page-rows.ts';
 
 declare global {
   interface Window {
+    benchPrepare(row: string, n: number, params: RowParams): Promise<void>;
     benchRun(row: string, n: number, params: RowParams): Promise<RowOutcome>;
     benchRows(): string[];
   }
@@ -19,6 +20,12 @@ async function benchRun(row: string, n: number, params: RowParams): Promise<RowO
   return runner(n, params);
 }
 
+/** Untimed preparation of a row (a no-op for most); call before {@link benchRun} with the same params. */
+async function benchPrepare(row: string, n: number, params: RowParams): Promise<void> {
+  await pagePrepares[row]?.(n, params);
+}
+
+window.benchPrepare = benchPrepare;
 window.benchRun = benchRun;
 window.benchRows = () => Object.keys(pageRows);
 
@@ -29,6 +36,7 @@ async function autoRun(query: URLSearchParams): Promise<void> {
   const serverOrigin = query.get('serverOrigin') ?? undefined;
   let report: unknown;
   try {
+    await benchPrepare(row, n, { runId, serverOrigin });
     report = { runId, row, outcome: await benchRun(row, n, { runId, serverOrigin }) };
   } catch (error) {
     report = { runId, row, error: String(error instanceof Error ? (error.stack ?? error.message) : error) };

@@ -1,4 +1,12 @@
-import type { RowRunner } from './bench-types.ts';
+import type { RowParams, RowRunner } from './bench-types.ts';
+import {
+  outboxPutAwaited,
+  outboxPutConcurrent,
+  prepareDrain,
+  runDrain,
+  workerPutAwaited,
+  workerPutConcurrent,
+} from './rows/outbox-rows.ts';
 import { dexieAdd, dexieBulkAdd, idbKeyvalSet } from './rows/peer-rows.ts';
 import { rawOneTx, rawPutPerTx } from './rows/raw-idb.ts';
 import { workboxPushRequest, workboxReplay } from './rows/workbox-rows.ts';
@@ -11,5 +19,19 @@ export const pageRows: Record<string, RowRunner> = {
   'idb-keyval-set': idbKeyvalSet,
   'dexie-add': dexieAdd,
   'dexie-bulk-add': dexieBulkAdd,
+  'outbox-put-awaited': outboxPutAwaited,
+  'outbox-put-concurrent': outboxPutConcurrent,
+  'worker-put-awaited': workerPutAwaited,
+  'worker-put-concurrent': workerPutConcurrent,
+  'outbox-drain-memory': runDrain,
+  'outbox-drain-memory-10x': runDrain,
+  'outbox-drain-pglite': runDrain,
   'workbox-replay': workboxReplay,
+};
+
+/** Untimed preparation some rows need before their timed run (queueing the writes a drain sends). */
+export const pagePrepares: Record<string, (n: number, params: RowParams) => Promise<void>> = {
+  'outbox-drain-memory': prepareDrain,
+  'outbox-drain-memory-10x': prepareDrain,
+  'outbox-drain-pglite': prepareDrain,
 };

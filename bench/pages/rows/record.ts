@@ -5,14 +5,14 @@ const FILLER = 'lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do 
 );
 
 /** The ~200-byte record every row writes (same shape for every library, so rows compare like with like). */
-export interface BenchRecord {
+export type BenchRecord = {
   readonly id: string;
   readonly n: number;
   readonly title: string;
   readonly done: boolean;
-  readonly tags: readonly string[];
+  readonly tags: string[];
   readonly at: number;
-}
+};
 
 /** Builds record `i` of a run (JSON-encoded: about 200 bytes). */
 export function makeRecord(i: number): BenchRecord {
