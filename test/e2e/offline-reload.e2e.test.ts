@@ -70,7 +70,7 @@ describe('offline write (issue 5 item 1)', () => {
     // Reading the sequence: the page's placeholder (at 0) until the worker answers; the stored
     // counts; failed attempts while the server is down; the push that succeeds; the pull; idle.
     const sequence = phases(log.filter((s) => s.at > 0)).join(' ');
-    expect(sequence).toMatch(/^(idle:1 )?((pushing|offline|backoff):1 )*pushing:1 pushing:0 (pulling:0 )?idle:0$/);
+    expect(sequence).toMatch(/^(idle:1 )?((pushing|pulling|offline|backoff):1 )*pushing:1 pushing:0 (pulling:0 )?idle:0$/);
 
     const docs = await until(async () => {
       const d = await serverDocsOf(env, token, 'notes');
