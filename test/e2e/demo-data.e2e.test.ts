@@ -142,6 +142,43 @@ describe('demo PWA: inspector, data and cards', () => {
     await page.locator('#notes-list li', { hasText: 'Keep me in the export' }).waitFor();
   });
 
+  test('shows a conflict between two devices of one user, and dismisses it', async () => {
+    const a = await openDemo(context, `${server.url}/data`);
+    await a.getByRole('button', { name: 'Show sign-in code' }).click();
+    const code = await a.locator('#sign-in-code').inputValue();
+    const other = await browser.newContext();
+    try {
+      const b = await openDemo(other, `${server.url}/data`);
+      await b.getByLabel('Sign in with a code from another device').fill(code);
+      await b.getByRole('button', { name: 'Sign in' }).click();
+      await b.getByRole('heading', { name: 'Getting started' }).waitFor();
+      await pillSays(b, 'All changes saved');
+
+      // B goes offline; then both devices change the same preferences document.
+      await other.setOffline(true);
+      await go(b, 'Preferences');
+      await b.getByLabel('Text size').selectOption('large');
+      await pillSays(b, 'Offline — 1 change waiting');
+      await go(a, 'Preferences');
+      await synced(a, () => a.getByLabel('Text size').selectOption('small'));
+
+      // B comes back: its write was based on an older version, so the server reports a conflict.
+      await other.setOffline(false);
+      await pillSays(b, 'All changes saved · 1 conflict to review');
+      // Last writer wins: A's change was made after B's, so B now shows A's choice.
+      await b.waitForFunction(() => document.documentElement.dataset.textSize === 'small');
+      await b.getByRole('button', { name: 'All changes saved · 1 conflict to review' }).click();
+      const dialog = b.getByRole('dialog', { name: 'Sync queue' });
+      await dialog.getByText('Conflicts (1)').waitFor();
+      await dialog.getByText('prefs/me', { exact: true }).waitFor();
+      await dialog.getByRole('button', { name: 'Dismiss' }).click();
+      await dialog.getByText('Conflicts (0)').waitFor();
+      await pillSays(b, 'All changes saved');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('keeps a card open across a reload, and opens a deep link', async () => {
     const page = await openDemo(context, `${server.url}/learn`);
     await page.getByRole('heading', { name: 'Learn' }).waitFor();
