@@ -12,7 +12,10 @@ import { startBenchServer } from './harness/bench-server.ts';
 import { buildBenchPages } from './harness/build-bench-pages.ts';
 import { machineInfo } from './harness/machine-info.ts';
 import { measureRows } from './harness/measure-rows.ts';
-import { summarizeRows, throughputTable } from './harness/report-table.ts';
+import { bundleTable, measureBundles } from './harness/bundle-sizes.ts';
+import { drainCostTable, summarizeRows, throughputTable } from './harness/report-table.ts';
+import { ingestTable, runServerIngest } from './harness/server-ingest-run.ts';
+import { judgeTargets, targetsTable } from './harness/targets.ts';
 import { startReferenceServer } from './harness/reference-server.ts';
 import { ROWS } from './harness/row-catalog.ts';
 
@@ -40,17 +43,39 @@ async function main(): Promise<void> {
     );
     const summaries = summarizeRows(samples);
     const machine = machineInfo(browser.version);
+    await browser.close();
+    const partial = options.only.length > 0;
+    const bundles = partial ? [] : await measureBundles();
+    const ingest = partial ? [] : await runServerIngest(options.quick, log);
+    const targets = judgeTargets(summaries);
     log('');
     log(
       `machine: ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}, Chromium ${machine.chromium}, Node ${machine.node}`,
     );
+    log(`command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd());
     log('');
     log(throughputTable(summaries));
+    log('');
+    log(drainCostTable(summaries));
+    if (bundles.length > 0) log(`\n${bundleTable(bundles)}`);
+    if (ingest.length > 0) log(`\n${ingestTable(ingest)}`);
+    log('');
+    log(targetsTable(targets));
     await mkdir(fileURLToPath(new URL('./results', import.meta.url)), { recursive: true });
-    await writeFile(RESULTS, `${JSON.stringify({ startedAt, options, machine, rows: summaries }, null, 2)}\n`);
+    const result = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      options,
+      machine,
+      rows: summaries,
+      bundles,
+      ingest,
+      targets,
+    };
+    await writeFile(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     log(`\nwrote ${RESULTS}`);
   } finally {
-    await browser.close();
+    await browser.close().catch(() => {});
     await reference.close();
     await server.close();
   }

@@ -55,8 +55,9 @@ export async function measureRows(
   for (const round of rounds) {
     const warm = round === 'warm-up';
     for (const samples of all) {
-      const n = warm ? Math.min(samples.n, options.warmupN) : samples.n;
       const { spec } = samples;
+      if (spec.once === true && round !== rounds.find((r) => r !== 'warm-up')) continue;
+      const n = warm ? Math.min(samples.n, options.warmupN) : samples.n;
       const params = (): RunParams => ({
         runId: nextRunId(spec.id),
         serverOrigin: spec.referenceServer ? referenceOrigin : undefined,
@@ -69,7 +70,7 @@ export async function measureRows(
       if (!warm) record(samples, samples.attached, attached, round);
       else if (attached.error) samples.errors.push(`${round}: ${attached.error}`);
       let line = `${round.padEnd(8)} ${spec.id.padEnd(28)} ${describe(attached)}`;
-      if (spec.network && options.unattached) {
+      if (spec.network && options.unattached && spec.once !== true) {
         const bare = await runUnattached(server, spec.id, n, params(), timeoutMs(n));
         if (!warm) record(samples, samples.unattached, bare, `${round} unattached`);
         line += `   unattached ${describe(bare)}`;

@@ -69,3 +69,18 @@ export function throughputTable(rows: readonly RowSummary[]): string {
   }
   return lines.join('\n');
 }
+
+/** Page cost and worker heap of the drain rows (medians, min–max over runs with Playwright attached, plus unattached long-task counts). */
+export function drainCostTable(rows: readonly RowSummary[]): string {
+  const lines = [
+    '| drain row | N | long tasks on the page | long-task ms | page main-thread busy ms | worker heap at start, MB | worker peak heap, MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows.filter((row) => row.extras.longTasks !== undefined || row.extras.busyMs !== undefined)) {
+    const e = r.extras;
+    lines.push(
+      `| ${r.label} | ${r.n.toLocaleString('en-US')} | ${fmtSpread(e.longTasks)} | ${fmtSpread(e.longTaskMs)} | ${fmtSpread(e.busyMs)} | ${fmtSpread(e.heapStartMB)} | ${fmtSpread(e.peakHeapMB)} |`,
+    );
+  }
+  return lines.join('\n');
+}

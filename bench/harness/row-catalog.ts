@@ -14,6 +14,8 @@ export interface RowSpec {
   readonly count?: ((n: number) => number) | undefined;
   /** Pushes to the reference server (PGlite) instead of the bench server's in-memory endpoint. */
   readonly referenceServer?: boolean | undefined;
+  /** Measured in the first repetition only, attached only (the 10 × N heap row: minutes per run at this drain rate). */
+  readonly once?: boolean | undefined;
   /** Drain row: page cost (long tasks, busy time) and worker heap are measured around it. */
   readonly drain?: boolean | undefined;
 }
@@ -73,6 +75,7 @@ export const ROWS: readonly RowSpec[] = [
     network: true,
     drain: true,
     count: (n) => n * 10,
+    once: true,
   },
   {
     id: 'outbox-drain-pglite',

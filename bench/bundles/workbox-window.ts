@@ -1,0 +1,1 @@
+export { Workbox } from 'workbox-window';
