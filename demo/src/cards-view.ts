@@ -1,5 +1,5 @@
-import { DATA_REPLACED_EVENT, type DemoOutbox } from './demo-outbox.ts';
-import { h } from './dom.ts';
+import { DATA_REPLACED_EVENT, type DemoOutbox, errorText } from './demo-outbox.ts';
+import { h, showError } from './dom.ts';
 
 /** The cards of the "Learn" page; each card's open/closed state is one document in the `cards` collection. */
 export const CARDS: readonly { id: string; title: string; body: string }[] = [
@@ -34,7 +34,9 @@ export function cardsView(outbox: DemoOutbox): HTMLElement {
     details.addEventListener('toggle', () => {
       if (details.open === stored) return;
       stored = details.open;
-      void outbox.put('cards', card.id, { open: details.open });
+      outbox.put('cards', card.id, { open: details.open }).catch((e: unknown) => {
+        showError(`The card's state was not saved: ${errorText(e)}`);
+      });
     });
     const show = (open: boolean): void => {
       stored = open;

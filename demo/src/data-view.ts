@@ -20,7 +20,12 @@ export function dataView(outbox: DemoOutbox): HTMLElement {
   const warning = h('div', { id: 'clear-warning', class: 'warning', role: 'alert', hidden: true });
 
   const exportFile = async (): Promise<void> => {
-    const data = await outbox.exportData();
+    let data: unknown;
+    try {
+      data = await outbox.exportData();
+    } catch (e) {
+      return say(`Export failed: ${errorText(e)}`);
+    }
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
     const a = h('a', { href: url, download: `outbox-demo-${new Date().toISOString().slice(0, 10)}.json` });
     a.click();

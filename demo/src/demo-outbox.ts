@@ -19,9 +19,11 @@ export function errorCode(e: unknown): string | undefined {
   return undefined;
 }
 
-/** A message fit for the page from any thrown value. */
+/** A message fit for the page from any thrown value, with its stable code when it has one. */
 export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const code = errorCode(e);
+  return code === undefined ? message : `${message} (${code})`;
 }
 
 /** Reads every document of a collection, page by page (bounded: at most 1000 pages). */

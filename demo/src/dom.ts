@@ -44,3 +44,11 @@ export function announce(text: string): void {
   const region = document.getElementById('announcer');
   if (region) region.textContent = text;
 }
+
+/** Shows a failure the user must know about (role=alert, in index.html) until the next one or a dismissal. */
+export function showError(text: string): void {
+  const region = document.getElementById('errors');
+  if (!region) return;
+  const close = h('button', { type: 'button', onclick: () => region.replaceChildren() }, 'Dismiss');
+  region.replaceChildren(h('p', {}, text), close);
+}

@@ -1,5 +1,5 @@
-import { DATA_REPLACED_EVENT, type DemoOutbox, listAll } from './demo-outbox.ts';
-import { announce, h, replaceChildren } from './dom.ts';
+import { DATA_REPLACED_EVENT, type DemoOutbox, errorText, listAll } from './demo-outbox.ts';
+import { announce, h, replaceChildren, showError } from './dom.ts';
 
 interface Note {
   readonly text: string;
@@ -58,8 +58,16 @@ export function notesView(outbox: DemoOutbox, device: string): HTMLElement {
     notes.set(key, note);
     text.value = '';
     render();
-    await outbox.put('notes', key, { ...note });
-    announce('Note saved on this device');
+    try {
+      await outbox.put('notes', key, { ...note });
+      announce('Note saved on this device');
+    } catch (e) {
+      // Not stored: take it off the list and give the text back, so nothing is lost silently.
+      notes.delete(key);
+      if (text.value === '') text.value = value;
+      render();
+      showError(`The note was not saved: ${errorText(e)}`);
+    }
   };
   const load = async (): Promise<void> => {
     notes.clear();

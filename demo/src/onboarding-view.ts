@@ -1,5 +1,5 @@
-import { DATA_REPLACED_EVENT, type DemoOutbox, listAll } from './demo-outbox.ts';
-import { announce, h } from './dom.ts';
+import { DATA_REPLACED_EVENT, type DemoOutbox, errorText, listAll } from './demo-outbox.ts';
+import { announce, h, showError } from './dom.ts';
 
 /** The onboarding checklist; each step is one document in the `progress` collection. */
 export const ONBOARDING_STEPS: readonly { id: string; label: string }[] = [
@@ -34,8 +34,14 @@ export function onboardingView(outbox: DemoOutbox): HTMLElement {
   const tick = async (id: string, checked: boolean): Promise<void> => {
     done.set(id, checked);
     render();
-    await outbox.put('progress', id, { done: checked, at: Date.now() });
-    announce(checked ? 'Step checked off' : 'Step unchecked');
+    try {
+      await outbox.put('progress', id, { done: checked, at: Date.now() });
+      announce(checked ? 'Step checked off' : 'Step unchecked');
+    } catch (e) {
+      done.set(id, !checked);
+      render();
+      showError(`The step was not saved: ${errorText(e)}`);
+    }
   };
   const load = async (): Promise<void> => {
     done.clear();

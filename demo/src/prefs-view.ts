@@ -1,7 +1,7 @@
 import type { DocOf } from '../../src/core/docs/define-collection.ts';
 import type { prefs } from './collections.ts';
-import { DATA_REPLACED_EVENT, type DemoOutbox } from './demo-outbox.ts';
-import { announce, h } from './dom.ts';
+import { DATA_REPLACED_EVENT, type DemoOutbox, errorText } from './demo-outbox.ts';
+import { announce, h, showError } from './dom.ts';
 
 type Prefs = DocOf<typeof prefs>;
 
@@ -60,9 +60,15 @@ export function prefsView(outbox: DemoOutbox): HTMLElement {
       privacy: { ...current.privacy },
     };
     for (const t of toggles) next.privacy[t.id] = t.input.checked;
+    const before = current;
     show(next);
-    await outbox.put('prefs', 'me', next);
-    announce('Preferences saved on this device');
+    try {
+      await outbox.put('prefs', 'me', next);
+      announce('Preferences saved on this device');
+    } catch (e) {
+      show(before);
+      showError(`The preferences were not saved: ${errorText(e)}`);
+    }
   };
   const load = async (): Promise<void> => {
     const doc = await outbox.get('prefs', 'me');

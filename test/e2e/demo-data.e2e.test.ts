@@ -70,6 +70,17 @@ describe('demo PWA: inspector, data and cards', () => {
     await page.locator('#notes-list li', { hasText: 'Short now' }).waitFor();
   });
 
+  test('refuses a note this device cannot store, says why, and gives the text back', async () => {
+    const page = await openDemo(context, `${server.url}/notes`);
+    const tooLong = 'z'.repeat(100_001);
+    await page.getByLabel('New note').fill(tooLong);
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByRole('alert').filter({ hasText: '(invalid-value)' }).waitFor();
+    expect(await page.getByLabel('New note').inputValue()).toBe(tooLong);
+    await page.getByText('0 notes', { exact: true }).waitFor();
+    await pillSays(page, 'All changes saved');
+  });
+
   test('discards a refused change for good', async () => {
     const page = await openDemo(context, `${server.url}/notes`);
     await addNote(page, `Too long: ${'y'.repeat(MAX_DOC_BYTES)}`);
