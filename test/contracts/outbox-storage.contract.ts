@@ -164,6 +164,19 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         expect(next).toBeGreaterThan(seqs[2] as number);
       });
 
+      test('gives an appended write a new seq even when the record still carries an old one', async () => {
+        const storage = await open();
+        const first = await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'a')));
+        await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'b')));
+        await storage.transact('readwrite', (tx) => tx.deleteWrite(first));
+        // A copy of a record read back (as a retried dead letter is) carries its old seq.
+        const copy = { ...makeWrite('prefs', 'a'), seq: first } as PendingWrite;
+        const again = await storage.transact('readwrite', (tx) => tx.addWrite(copy));
+        expect(again).toBeGreaterThan(first + 1);
+        expect((await storage.transact('readonly', (tx) => tx.getWrite(again)))?.id).toBe(copy.id);
+        expect(await storage.transact('readonly', (tx) => tx.getWrite(first))).toBeUndefined();
+      });
+
       test('stores the seq in the record and finds it by seq and by id', async () => {
         const storage = await open();
         const write = makeWrite('prefs', 'a');

@@ -47,8 +47,10 @@ export function retryDeadLetter(
     const value = edited === undefined ? letter.write.value : checkValue(collection, key, edited.value);
     const op = edited === undefined ? letter.write.op : 'put';
     const doc = await tx.getDoc(name, key);
+    // A retry is a new write: new id, and (by leaving `seq` out) the next sequence.
+    const { seq: _oldSeq, ...previous } = letter.write;
     const write: Omit<PendingWrite, 'seq'> = {
-      ...letter.write,
+      ...previous,
       v: RECORD_VERSION,
       id: ctx.newId() as WriteId,
       op,

@@ -211,7 +211,10 @@ class IdbStorageTx implements StorageTx {
 
   async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
     // The key generator fills in `seq` (keyPath + autoIncrement); the record then carries it.
-    return this.#tx.objectStore(STORE_OUTBOX).add!(write as PendingWrite);
+    // A record that still carries a `seq` (e.g. copied from a dead letter) would reuse that key:
+    // drop it, so an appended write always gets a new, higher sequence.
+    const { seq: _ignored, ...fresh } = write as PendingWrite;
+    return this.#tx.objectStore(STORE_OUTBOX).add!(fresh as PendingWrite);
   }
 
   async putWrite(write: PendingWrite): Promise<void> {
