@@ -68,6 +68,12 @@ async function lockHolders(page: Page, db: string): Promise<{ held: number; pend
   }, `outbox:sync:${db}`);
 }
 
+/** Waits until the lock queue is `expected` (every tab's worker asks for the lock once its database is open). */
+async function expectLockQueue(page: Page, db: string, expected: { held: number; pending: number }): Promise<void> {
+  const want = JSON.stringify(expected);
+  await until(async () => (JSON.stringify(await lockHolders(page, db)) === want ? true : undefined), `lock queue ${want}`);
+}
+
 describe('every tab in step (issue 5 items 3 and 4)', () => {
   test('three tabs write concurrently while pushes fail at random: each write applied once, in order, one runner at a time', async () => {
     const db = 'three-tabs';
@@ -77,7 +83,7 @@ describe('every tab in step (issue 5 items 3 and 4)', () => {
     for (const _ of tabs) pages.push(await openApp(context, env, db, { sw: false }));
     const first = pages[0] as Page;
     await setAuth(first, token);
-    expect(await lockHolders(first, db)).toEqual({ held: 1, pending: 2 });
+    await expectLockQueue(first, db, { held: 1, pending: 2 });
 
     env.proxy.failPushes(0.4, 7);
     const count = 40;
@@ -98,9 +104,11 @@ describe('every tab in step (issue 5 items 3 and 4)', () => {
     const db = 'takeover';
     const { token } = await newSession(env);
     const runner = await openApp(context, env, db, { sw: false });
-    const other = await openApp(context, env, db, { sw: false });
+    // Answered once the runner's database is open, so its worker asked for the lock first.
     await setAuth(runner, token);
-    expect(await lockHolders(other, db)).toEqual({ held: 1, pending: 1 });
+    await expectLockQueue(runner, db, { held: 1, pending: 0 });
+    const other = await openApp(context, env, db, { sw: false });
+    await expectLockQueue(other, db, { held: 1, pending: 1 });
 
     env.proxy.stallPushes(true);
     await writeEvents(runner, 'a', 30);
@@ -112,7 +120,7 @@ describe('every tab in step (issue 5 items 3 and 4)', () => {
     // The server receives the batch the closed tab sent; that tab never hears the answer.
     await env.proxy.releaseStalled();
     env.proxy.stallPushes(false);
-    await until(async () => ((await lockHolders(other, db)).held === 1 ? true : undefined), 'the other tab to hold the lock');
+    await expectLockQueue(other, db, { held: 1, pending: 0 });
     await writeEvents(other, 'b', 5);
 
     // The batch stays leased to the dead runner until its lease ends; then the new runner resends it.
