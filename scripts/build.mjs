@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run build: the library (ESM + .d.ts) → dist/lib, the page-bundle size report,
-// and the e2e test app → dist/e2e-app. The demo builds through buildApp() too (scripts/build-app.mjs).
+// the e2e test app → dist/e2e-app, and the DevTools extension → dist/extension. The demo builds through buildApp() too (scripts/build-app.mjs).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { buildApp } from './build-app.mjs';
+import { buildExtension } from './build-extension.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEFINE = { 'process.env.NODE_ENV': '"production"' };
@@ -91,4 +92,8 @@ if (step === undefined || step === 'e2e-app') {
     swEntry: join(ROOT, 'test/e2e/app/sw.ts'),
   });
   console.log('e2e test app → dist/e2e-app');
+}
+if (step === undefined || step === 'extension') {
+  await buildExtension();
+  console.log('DevTools extension → dist/extension (load the project root unpacked: manifest.json)');
 }

@@ -1,5 +1,6 @@
 // The e2e app's page: starts the outbox and hands it to the tests on `window.app`.
 import { createOutbox, isOutboxError, OutboxError, type SyncStatus } from '../../../src/index.ts';
+import { installDevtoolsHook } from '../../../src/devtools/install-devtools-hook.ts';
 import type { AppDocs } from './collections.ts';
 
 const params = new URLSearchParams(location.search);
@@ -32,4 +33,6 @@ declare global {
   }
 }
 window.app = { outbox, statusLog, db, OutboxError, isOutboxError };
+// The DevTools panel (manifest.json, extension/) reads the queue through this hook.
+installDevtoolsHook(outbox, db);
 document.documentElement.dataset.ready = 'true';
