@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { buildApp } from './build-app.mjs';
 import { buildExtension } from './build-extension.mjs';
+import { measurePageBundle } from './page-bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEFINE = { 'process.env.NODE_ENV': '"production"' };
@@ -47,37 +47,17 @@ async function buildLibrary() {
   });
 }
 
-/** Bundles src/index.ts as a page would (Comlink included, minified) and prints its min+gzip size. */
+/** Prints the page bundle's size (min+gzip) and refuses a bundle that pulls zod or idb. */
 async function pageBundleSize() {
-  const result = await build({
-    configFile: false,
-    root: ROOT,
-    logLevel: 'silent',
-    define: DEFINE,
-    build: {
-      write: false,
-      minify: true,
-      lib: { entry: join(ROOT, 'src/index.ts'), formats: ['es'], fileName: 'page' },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-  const rows = outputs
-    .filter((o) => o.type === 'chunk')
-    .map((o) => ({
-      file: o.fileName,
-      min: Buffer.byteLength(o.code),
-      gzip: gzipSync(o.code, { level: 9 }).length,
-      entry: o.isEntry,
-    }));
+  const rows = await measurePageBundle();
   for (const r of rows) {
     const what = r.entry ? 'page bundle (client + Comlink)' : 'lazy chunk (workbox-window, only with serviceWorker)';
     console.log(`${what}: ${r.file} ${(r.min / 1024).toFixed(1)} KB min, ${(r.gzip / 1024).toFixed(2)} KB min+gzip`);
   }
-  const page = rows.find((r) => r.entry);
-  if (outputs.some((o) => o.type === 'chunk' && (o.moduleIds ?? []).some((id) => /node_modules\/(zod|idb)\//.test(id)))) {
+  if (rows.some((r) => r.modules.some((id) => /node_modules\/(zod|idb)\//.test(id)))) {
     throw new Error('The page bundle pulls zod or idb; import them only in the worker.');
   }
-  return page;
+  return rows.find((r) => r.entry);
 }
 
 const step = process.argv[2];

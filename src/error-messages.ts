@@ -1,18 +1,18 @@
 /**
- * Every error text Outbox produces, keyed by its stable code.
+ * Every error text Outbox produces, keyed by its stable code: ONE table, the texts of the
+ * codes the page client raises itself (`client-error-messages.ts`) plus all the others.
  *
  * Codes are part of the public contract (tests, apps and servers branch on
  * them); texts are not. Each text says what happened, to what, and what to do.
  * Keyed by the {@link ErrorCode} union so the compiler checks the table is complete.
  */
+import { clientErrorMessages } from './client-error-messages.ts';
+import { at, type ErrorDetails, str } from './error-text.ts';
 
-/** Free-form details carried by an error; plain data so it crosses threads. */
-export type ErrorDetails = Readonly<Record<string, unknown>>;
-
-const str = (v: unknown): string => (v === undefined ? '?' : typeof v === 'string' ? v : JSON.stringify(v));
-const at = (d: ErrorDetails): string => (Array.isArray(d.path) && d.path.length > 0 ? ` at '${d.path.join('.')}'` : '');
+export type { ErrorDetails };
 
 export const errorMessages = {
+  ...clientErrorMessages,
   // --- local store -------------------------------------------------------
   'invalid-value': (d: ErrorDetails) =>
     `The value for '${str(d.collection)}/${str(d.key)}' does not match the collection's schema${at(d)}: ${str(d.issue)}. Fix the value; nothing was written.`,
@@ -42,11 +42,6 @@ export const errorMessages = {
   'invalid-config': (d: ErrorDetails) =>
     `The Outbox configuration is invalid${at(d)}: ${str(d.issue)}. Fix the options passed at start.`,
   // --- runtime -----------------------------------------------------------
-  'worker-unavailable': (d: ErrorDetails) =>
-    `The Outbox worker stopped responding during '${str(d.method)}'. A new worker is being started; repeat the call (writes that had resolved are safe).`,
-  'call-timeout': (d: ErrorDetails) =>
-    `The call '${str(d.method)}' got no answer from the Outbox worker within ${str(d.ms)} ms. Repeat it; if it keeps timing out the worker is being restarted.`,
-  closed: (d: ErrorDetails) => `This outbox was closed (${str(d.what)}). Create a new one to keep working.`,
   'sync-incomplete': (d: ErrorDetails) =>
     `The service worker's sync pass left ${str(d.remaining)} write(s) in database '${str(d.db)}' (${str(d.reason)}). They stay queued; the browser retries the sync event and open pages keep draining.`,
   // --- sync (client side) ------------------------------------------------

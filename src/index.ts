@@ -5,8 +5,10 @@
 export { createOutbox, DEFAULT_CALL_TIMEOUT_MS } from './client/create-outbox.ts';
 export type { CollectionName, CollectionTypes, CreateOutboxOptions, Outbox, StatusView } from './client/outbox.ts';
 export { OUTBOX_SYNC_TAG } from './core/runtime/worker-rpc.ts';
-export type { ErrorCode, ErrorDetails } from './errors.ts';
-export { isOutboxError, OutboxError } from './errors.ts';
+export type { ErrorCode } from './error-messages.ts';
+export type { ErrorDetails } from './error-text.ts';
+// The class without the full message table: errors from the worker arrive with their text.
+export { isOutboxError, OutboxError } from './outbox-error.ts';
 export type { ConflictRecord } from './protocol/conflict-record.ts';
 export type { DeadLetter, DeadLetterReason } from './protocol/dead-letter.ts';
 export type { ClientId, WriteId } from './protocol/ids.ts';

@@ -1,6 +1,6 @@
 import { type Remote, wrap } from 'comlink';
 import type { WorkerRpc } from '../core/runtime/worker-rpc.ts';
-import { OutboxError } from '../errors.ts';
+import { OutboxError } from '../outbox-error.ts';
 
 /** The part of `Worker` the connection uses (a MessagePort-backed fake in Node tests). */
 export interface WorkerLike {

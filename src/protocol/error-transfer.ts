@@ -1,6 +1,6 @@
 import { type TransferHandler, transferHandlers } from 'comlink';
-import { isErrorCode } from '../error-messages.ts';
-import { OutboxError } from '../errors.ts';
+import type { ErrorCode } from '../error-messages.ts';
+import { OutboxError } from '../outbox-error.ts';
 
 /** What an OutboxError looks like on the wire between page and worker. */
 interface SerializedOutboxError {
@@ -52,14 +52,10 @@ function serialize(error: OutboxError): SerializedOutboxError {
 }
 
 function revive(s: SerializedOutboxError): Error {
-  if (!isErrorCode(s.code)) {
-    // A code this side does not know (mixed app versions): keep what we can.
-    return Object.assign(new Error(s.message), { name: 'OutboxError', code: s.code, details: s.details });
-  }
   const details = (s.details ?? undefined) as Readonly<Record<string, unknown>> | undefined;
-  const error = new OutboxError(s.code, details, s.cause === undefined ? undefined : { cause: s.cause });
-  // The worker's text and stack are the truth (same table, but the worker may be a newer build).
-  Object.defineProperty(error, 'message', { value: s.message, configurable: true, writable: true });
+  // The worker's text and stack are the truth: the page carries no message table, and a code
+  // this build does not know (mixed app versions) still arrives as an OutboxError with its code.
+  const error = new OutboxError(s.code as ErrorCode, details, { cause: s.cause, message: s.message });
   if (s.stack !== undefined) Object.defineProperty(error, 'stack', { value: s.stack, configurable: true, writable: true });
   return error;
 }
