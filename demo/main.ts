@@ -1,4 +1,5 @@
 import { createOutbox } from '../src/client/create-outbox.ts';
+import { installDevtoolsHook } from '../src/devtools/install-devtools-hook.ts';
 import { cardsView } from './src/cards-view.ts';
 import { dataView } from './src/data-view.ts';
 import type { DemoDocs } from './src/demo-outbox.ts';
@@ -34,6 +35,8 @@ function startApp(session: DemoSession): void {
     serviceWorker: { url: '/sw.js', type: 'module' },
   });
   void outbox.setAuth({ authorization: `Bearer ${session.token}` });
+  // Lets the Outbox DevTools panel (manifest.json at the project root) inspect this queue.
+  installDevtoolsHook(outbox, databaseName(session));
 
   const inspector = queueInspector(outbox);
   document.getElementById('status-slot')?.replaceChildren(statusPill(outbox, inspector.open), inspector.element);

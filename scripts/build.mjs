@@ -23,6 +23,7 @@ const LIB_ENTRIES = Object.fromEntries(
     sw: 'sw/index.ts',
     worker: 'worker/index.ts',
     protocol: 'src/protocol/index.ts',
+    devtools: 'src/devtools/index.ts',
   }).filter(([, path]) => existsSync(join(ROOT, path))),
 );
 
