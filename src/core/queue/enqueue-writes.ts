@@ -30,10 +30,10 @@ interface DocState {
   doc: StoredDoc | undefined;
   /** Earlier pending writes that were never sent, so a coalescing write may replace them. */
   replaceable: PendingWrite[];
-  /** The seq of the previous write to this document in this group. */
-  previous: Promise<number> | undefined;
-  /** The base version of that previous write. */
-  previousBase: number | null;
+  /** The previous write to this document in this group, once it has its seq. */
+  previous: { readonly seq: number; readonly id: WriteId; readonly base: number | null } | undefined;
+  /** Writes to one document run one after another within the group (different documents stay pipelined). */
+  tail: Promise<unknown>;
 }
 
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
@@ -58,7 +58,14 @@ export async function enqueueWrites(
 ): Promise<EnqueuedWrite[]> {
   const states = await readDocStates(tx, requests);
   return Promise.all(
-    requests.map((request) => applyWrite(tx, clientId, request, states.get(docKey(request.collection.name, request.key)))),
+    requests.map((request) => {
+      const state = states.get(docKey(request.collection.name, request.key));
+      if (state === undefined) throw new Error('enqueueWrites: document state missing (bug)');
+      // Only tx requests are awaited along this chain, so the transaction stays active.
+      const applied = state.tail.then(() => applyWrite(tx, clientId, request, state));
+      state.tail = applied.catch(() => undefined);
+      return applied;
+    }),
   );
 }
 
@@ -68,7 +75,7 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
   for (const { collection, key } of requests) {
     const id = docKey(collection.name, key);
     if (states.has(id)) continue;
-    const state: DocState = { doc: undefined, replaceable: [], previous: undefined, previousBase: null };
+    const state: DocState = { doc: undefined, replaceable: [], previous: undefined, tail: Promise.resolve() };
     states.set(id, state);
     reads.push(
       tx.getDoc(collection.name, key).then((doc) => {
@@ -87,28 +94,32 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
   return states;
 }
 
-/** Issues this write's requests without waiting in between; resolves when its pending write has a seq. */
-async function applyWrite(
-  tx: StorageTx,
-  clientId: ClientId,
-  request: WriteRequest,
-  state: DocState | undefined,
-): Promise<EnqueuedWrite> {
-  if (state === undefined) throw new Error('enqueueWrites: document state missing (bug)');
+/**
+ * Issues this write's requests without waiting in between; resolves when its pending write has a seq.
+ *
+ * A coalescing write keeps the id of the first write it replaces: those writes never reached the
+ * server, so the id is still unused there, and every caller's `whenSynced(id)` follows the one
+ * write that now carries the document. Deletes are issued before the add, so the unique id index
+ * never sees the id twice.
+ */
+async function applyWrite(tx: StorageTx, clientId: ClientId, request: WriteRequest, state: DocState): Promise<EnqueuedWrite> {
   const { collection, key, op, value } = request;
   const pending: Promise<unknown>[] = [];
   let replaced = 0;
   let baseVersion = state.doc?.version ?? null;
+  let id = request.id;
   if (collection.coalesce) {
     // The replaced writes never reached the server, so the new one is based on what the first of them was.
-    const first = state.replaceable[0];
-    if (first !== undefined) baseVersion = first.baseVersion;
-    else if (state.previous !== undefined) baseVersion = state.previousBase;
+    const first = state.replaceable[0] ?? state.previous;
+    if (first !== undefined) {
+      baseVersion = 'base' in first ? first.base : first.baseVersion;
+      id = first.id;
+    }
     for (const write of state.replaceable) pending.push(tx.deleteWrite(write.seq));
     replaced = state.replaceable.length;
     state.replaceable = [];
     if (state.previous !== undefined) {
-      pending.push(state.previous.then((seq) => tx.deleteWrite(seq)));
+      pending.push(tx.deleteWrite(state.previous.seq));
       replaced += 1;
     }
   }
@@ -127,12 +138,11 @@ async function applyWrite(
     pending.push(tx.deleteDoc(collection.name, key));
     state.doc = undefined;
   }
-  const seq = tx.addWrite(toPendingWrite(request, clientId, baseVersion));
-  state.previous = seq;
-  state.previousBase = baseVersion;
+  const seq = tx.addWrite(toPendingWrite({ ...request, id }, clientId, baseVersion));
   // One Promise.all over every request, so a failing one never leaves another rejection unobserved.
   const [newSeq] = await Promise.all([seq, ...pending]);
-  const receipt: WriteReceipt = { id: request.id, seq: newSeq, coalesced: replaced > 0 };
+  state.previous = { seq: newSeq, id, base: baseVersion };
+  const receipt: WriteReceipt = { id, seq: newSeq, coalesced: replaced > 0 };
   const change: DocChange = { collection: collection.name, key, op, value, source: 'local' };
   return { receipt, change };
 }

@@ -77,6 +77,22 @@ describe.each(storages)('enqueue through LocalStore (%s)', (_label, makeStorage)
       expect(writes.map((w) => w.value)).toEqual([{ theme: 'dark', fontSize: 999 }]);
     });
 
+    test('a replacing write keeps the id of the write it replaced, so whenSynced of any edit follows the one write sent', async () => {
+      const storage = await makeStorage();
+      const store = await openStore(storage);
+      const first = await store.put('prefs', 'me', { theme: 'dark' });
+      const later = await store.put('prefs', 'me', { theme: 'light' });
+      const burst = await Promise.all([
+        store.put('prefs', 'me', { theme: 'dark', fontSize: 1 }),
+        store.put('prefs', 'me', { theme: 'dark', fontSize: 2 }),
+      ]);
+      expect([later.id, ...burst.map((r) => r.id)]).toEqual([first.id, first.id, first.id]);
+      const writes = await storage.transact('readonly', allWrites);
+      expect(writes.map((w) => [w.id, w.value])).toEqual([[first.id, { theme: 'dark', fontSize: 2 }]]);
+      const other = await store.put('prefs', 'other', { theme: 'dark' });
+      expect(other.id).not.toBe(first.id);
+    });
+
     test('a delete replaces an unsent put and keeps its base version', async () => {
       const storage = await makeStorage();
       const store = await openStore(storage);
