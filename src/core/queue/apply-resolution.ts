@@ -2,44 +2,55 @@ import type { WriteId } from '../../protocol/ids.ts';
 import type { DocChange } from '../../protocol/outbox-api.ts';
 import { type PendingWrite, RECORD_VERSION } from '../../protocol/pending-write.ts';
 import type { ServerDoc } from '../../protocol/push-messages.ts';
+import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
 import { jsonBytes } from './json-bytes.ts';
 import type { QueueContext } from './queue-context.ts';
 import type { ConflictResolution } from './resolve-conflict.ts';
 
+/** What {@link applyResolution} needs besides the transaction. */
+export interface ResolutionInput {
+  readonly write: PendingWrite;
+  readonly resolution: ConflictResolution;
+  readonly current: ServerDoc;
+  readonly collection: Collection;
+  /** The local document as the transaction has it at this point (earlier requests of the batch included). */
+  readonly doc: StoredDoc | undefined;
+  readonly now: number;
+}
+
 /**
  * Puts a conflict decision into the local document (with the server's version) inside `tx`,
  * and adds a `remote` change to `changes` when the visible value changed.
+ *
+ * Issues its request at once without awaiting it, so a batch stays pipelined: returns the
+ * document as it will be after the request, and the request to await (with the others).
  */
-export async function applyResolution(
+export function applyResolution(
   tx: StorageTx,
-  write: PendingWrite,
-  resolution: ConflictResolution,
-  current: ServerDoc,
-  collection: Collection,
-  now: number,
+  input: ResolutionInput,
   changes: DocChange[],
-): Promise<void> {
+): { readonly doc: StoredDoc | undefined; readonly done: Promise<void> } {
+  const { write, resolution, current, collection, doc, now } = input;
   const { collection: name, key } = write;
-  const doc = await tx.getDoc(name, key);
   if (resolution.result === null) {
-    if (doc === undefined) return;
-    await tx.deleteDoc(name, key);
+    if (doc === undefined) return { doc, done: Promise.resolve() };
     changes.push({ collection: name, key, op: 'delete', value: undefined, source: 'remote' });
-    return;
+    return { doc: undefined, done: tx.deleteDoc(name, key) };
   }
   const value = resolution.result;
   const changed = doc === undefined || JSON.stringify(doc.value) !== JSON.stringify(value);
-  await tx.putDoc({
+  const next: StoredDoc = {
     collection: name,
     key,
     value,
     version: current.version,
     schemaVersion: doc?.schemaVersion ?? collection.version,
     updatedAt: changed ? now : (doc?.updatedAt ?? now),
-  });
+  };
   if (changed) changes.push({ collection: name, key, op: 'put', value, source: 'remote' });
+  return { doc: next, done: tx.putDoc(next) };
 }
 
 /** The new write that carries a client-won or merged decision, based on the server's version. */

@@ -4,6 +4,7 @@ import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { WriteId } from '../../protocol/ids.ts';
 import type { DocChange } from '../../protocol/outbox-api.ts';
 import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
+import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { PROTOCOL_VERSION, type ServerDoc, type WriteResult } from '../../protocol/push-messages.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import { applyResolution, followUpWrite } from './apply-resolution.ts';
@@ -49,6 +50,11 @@ export function checkResults(batch: readonly PendingWrite[], results: readonly W
  * pending); rejected writes become dead letters with the server's code; conflicts go through
  * the collection's policy and are recorded. A result for a write no longer in the outbox
  * (discarded meanwhile) is ignored. Call {@link checkResults} first.
+ *
+ * The requests are pipelined rather than awaited one at a time (a round trip per request would
+ * cap the drain): one read of the pending writes and one of the document per distinct document,
+ * then every change of the batch issued in batch order and awaited together. The outcome is the
+ * same as settling the writes one by one, as the reads are replayed in memory in that order.
  */
 export function settleResults(
   storage: OutboxStorage,
@@ -57,54 +63,112 @@ export function settleResults(
   ctx: QueueContext,
 ): Promise<SettleReport> {
   return storage.transact('readwrite', async (tx) => {
-    const report: SettleReport = { acked: [], deadLettered: [], replaced: [], conflicts: [], changes: [] };
+    const states = await readDocStates(tx, batch);
+    const s: Settling = { tx, ctx, requests: [], letters: [], acked: [], replaced: [], conflicts: [], changes: [] };
     for (const [i, claimed] of batch.entries()) {
       const result = results[i];
-      const write = await tx.getWrite(claimed.seq);
-      if (result === undefined || write === undefined) continue;
+      const state = states.get(docKey(claimed.collection, claimed.key));
+      const write = state?.pending.get(claimed.seq);
+      if (result === undefined || state === undefined || write === undefined) continue;
+      state.pending.delete(write.seq);
       const final = result.status === 'duplicate' ? result.original : result;
       if (final.status === 'applied') {
-        await tx.deleteWrite(write.seq);
-        await recordVersion(tx, write, final.version);
-        report.acked.push(write.id);
+        s.requests.push(tx.deleteWrite(write.seq));
+        recordVersion(s, state, write, final.version);
+        s.acked.push(write.id);
       } else if (final.status === 'rejected') {
-        report.deadLettered.push(
-          await deadLetterWrite(tx, write, 'rejected', { code: final.code, message: final.message }, ctx.now),
-        );
+        s.letters.push(deadLetterWrite(tx, write, 'rejected', { code: final.code, message: final.message }, ctx.now));
       } else {
-        await settleConflict(tx, write, final.current, ctx, report);
+        settleConflict(s, state, write, final.current);
       }
     }
-    return report;
+    // One Promise.all over every request, so a failing one never leaves another rejection unobserved.
+    const [deadLettered] = await Promise.all([Promise.all(s.letters), ...s.requests]);
+    const { acked, replaced, conflicts, changes } = s;
+    return { acked, deadLettered, replaced, conflicts, changes };
   });
 }
 
-/** Stores the acknowledged server version on the document, unless a later local write to it is still pending. */
-async function recordVersion(tx: StorageTx, write: PendingWrite, version: number): Promise<void> {
-  if (write.op !== 'put' || (await tx.listWritesForDoc(write.collection, write.key)).length > 0) return;
-  const doc = await tx.getDoc(write.collection, write.key);
-  if (doc !== undefined && (doc.version ?? -1) < version) await tx.putDoc({ ...doc, version });
+/** The batch being settled: its transaction, the requests issued so far and the report being built. */
+interface Settling {
+  readonly tx: StorageTx;
+  readonly ctx: QueueContext;
+  readonly requests: Promise<unknown>[];
+  readonly letters: Promise<DeadLetter>[];
+  readonly acked: WriteId[];
+  readonly replaced: Array<{ readonly from: WriteId; readonly to: WriteId }>;
+  readonly conflicts: ConflictRecord[];
+  readonly changes: DocChange[];
 }
 
-async function settleConflict(tx: StorageTx, write: PendingWrite, current: ServerDoc, ctx: QueueContext, report: SettleReport) {
+/** What the transaction holds for one document, kept current as the batch is settled in order. */
+interface DocState {
+  /** Its pending writes by seq (those of the batch included until they are settled). */
+  readonly pending: Map<number, PendingWrite>;
+  /** Follow-up writes added for it in this batch (pending too, seq not known yet). */
+  added: number;
+  doc: StoredDoc | undefined;
+}
+
+const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
+
+/** Reads, for every distinct document of the batch, its pending writes and its stored document, all at once. */
+async function readDocStates(tx: StorageTx, batch: readonly PendingWrite[]): Promise<Map<string, DocState>> {
+  const states = new Map<string, DocState>();
+  const reads: Promise<void>[] = [];
+  for (const { collection, key } of batch) {
+    const id = docKey(collection, key);
+    if (states.has(id)) continue;
+    const state: DocState = { pending: new Map(), added: 0, doc: undefined };
+    states.set(id, state);
+    reads.push(
+      tx.listWritesForDoc(collection, key).then((writes) => {
+        for (const write of writes) state.pending.set(write.seq, write);
+      }),
+      tx.getDoc(collection, key).then((doc) => {
+        state.doc = doc;
+      }),
+    );
+  }
+  await Promise.all(reads);
+  return states;
+}
+
+const hasPending = (state: DocState): boolean => state.pending.size + state.added > 0;
+
+/** Stores the acknowledged server version on the document, unless a later local write to it is still pending. */
+function recordVersion(s: Settling, state: DocState, write: PendingWrite, version: number): void {
+  const doc = state.doc;
+  if (write.op !== 'put' || hasPending(state) || doc === undefined || (doc.version ?? -1) >= version) return;
+  state.doc = { ...doc, version };
+  s.requests.push(s.tx.putDoc(state.doc));
+}
+
+function settleConflict(s: Settling, state: DocState, write: PendingWrite, current: ServerDoc): void {
+  const { tx, ctx } = s;
   const decided = decide(write, current, ctx);
   if ('error' in decided) {
-    report.deadLettered.push(await deadLetterWrite(tx, write, 'conflict', decided.error, ctx.now));
+    s.letters.push(deadLetterWrite(tx, write, 'conflict', decided.error, ctx.now));
     return;
   }
   const { resolution, collection } = decided;
-  await tx.deleteWrite(write.seq);
+  s.requests.push(tx.deleteWrite(write.seq));
   // A later pending write to the same document carries newer local intent and will meet the
   // same conflict itself; re-sending this one after it would put an older value on top.
-  const superseded = (await tx.listWritesForDoc(write.collection, write.key)).length > 0;
+  const superseded = hasPending(state);
   if (resolution.followUp && !superseded) {
     const next = followUpWrite(write, resolution, current, ctx);
-    await tx.addWrite(next);
-    report.replaced.push({ from: write.id, to: next.id });
+    s.requests.push(tx.addWrite(next));
+    state.added += 1;
+    s.replaced.push({ from: write.id, to: next.id });
   } else {
-    report.acked.push(write.id);
+    s.acked.push(write.id);
   }
-  if (!superseded) await applyResolution(tx, write, resolution, current, collection, ctx.now, report.changes);
+  if (!superseded) {
+    const applied = applyResolution(tx, { write, resolution, current, collection, doc: state.doc, now: ctx.now }, s.changes);
+    state.doc = applied.doc;
+    s.requests.push(applied.done);
+  }
   const record: ConflictRecord = {
     v: 1,
     id: ctx.newId(),
@@ -119,8 +183,8 @@ async function settleConflict(tx: StorageTx, write: PendingWrite, current: Serve
     writeId: write.id,
     at: ctx.now,
   };
-  await tx.putConflict(record);
-  report.conflicts.push(record);
+  s.requests.push(tx.putConflict(record));
+  s.conflicts.push(record);
 }
 
 type Decided =
