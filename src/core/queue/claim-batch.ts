@@ -10,7 +10,8 @@ export const DEFAULT_LEASE_MS = 60_000;
 
 /** JSON envelope of one wire write besides its value (ids, seq, key, op, versions), in bytes; an upper estimate. */
 const WIRE_OVERHEAD_BYTES = 200;
-const PAGE = 100;
+/** Most writes read per request while picking a batch. */
+const PAGE = 500;
 
 export interface ClaimOptions {
   readonly now: number;
@@ -43,12 +44,13 @@ export function estimateWireBytes(write: PendingWrite): number {
 export function claimBatch(storage: OutboxStorage, options: ClaimOptions): Promise<ClaimedBatch> {
   return storage.transact('readwrite', async (tx) => {
     const picked = await pickWrites(tx, options);
-    const writes: PendingWrite[] = [];
-    for (const write of picked.writes) {
-      const claimed = { ...write, leaseUntil: options.now + options.leaseMs, attempts: write.attempts + 1 };
-      await tx.putWrite(claimed);
-      writes.push(claimed);
-    }
+    const writes = picked.writes.map((write) => ({
+      ...write,
+      leaseUntil: options.now + options.leaseMs,
+      attempts: write.attempts + 1,
+    }));
+    // Every put issued at once and awaited together: one round trip per write would cap the drain.
+    await Promise.all(writes.map((write) => tx.putWrite(write)));
     return { writes, blockedUntil: picked.blockedUntil };
   });
 }
@@ -58,7 +60,9 @@ async function pickWrites(tx: StorageTx, options: ClaimOptions): Promise<Claimed
   let bytes = 0;
   let afterSeq = 0;
   for (;;) {
-    const page = await tx.listWrites(afterSeq, PAGE);
+    // Only what the batch can still take, so a usual batch is one bounded read.
+    const limit = Math.max(1, Math.min(PAGE, options.maxCount - writes.length));
+    const page = await tx.listWrites(afterSeq, limit);
     for (const write of page) {
       if (write.leaseUntil !== null && write.leaseUntil > options.now) {
         return { writes, blockedUntil: writes.length === 0 ? write.leaseUntil : undefined };
@@ -70,7 +74,7 @@ async function pickWrites(tx: StorageTx, options: ClaimOptions): Promise<Claimed
       if (writes.length >= options.maxCount) return { writes, blockedUntil: undefined };
     }
     const last = page.at(-1);
-    if (page.length < PAGE || last === undefined) return { writes, blockedUntil: undefined };
+    if (page.length < limit || last === undefined) return { writes, blockedUntil: undefined };
     afterSeq = last.seq;
   }
 }

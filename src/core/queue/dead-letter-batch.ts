@@ -16,11 +16,13 @@ export function deadLetterBatch(
   now: number,
 ): Promise<DeadLetter[]> {
   return storage.transact('readwrite', async (tx) => {
-    const letters: DeadLetter[] = [];
-    for (const claimed of batch) {
-      const write = await tx.getWrite(claimed.seq);
-      if (write !== undefined) letters.push(await deadLetterWrite(tx, write, reason, errorFor(write), now));
-    }
-    return letters;
+    // Every write's chain starts at once (only tx requests awaited along it); letters keep batch order.
+    const letters = await Promise.all(
+      batch.map(async (claimed) => {
+        const write = await tx.getWrite(claimed.seq);
+        return write === undefined ? undefined : deadLetterWrite(tx, write, reason, errorFor(write), now);
+      }),
+    );
+    return letters.filter((letter): letter is DeadLetter => letter !== undefined);
   });
 }
