@@ -6,6 +6,7 @@ import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { mapStorageError } from './map-storage-error.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
+import { COUNTS_META_KEY, type CountName, CountsDelta, EMPTY_COUNTS, isStoreCounts, type StoreCounts } from './store-counts.ts';
 
 /** Schema version of the database. Raise it together with a step in {@link upgradeDb}. */
 export const DB_VERSION = 1;
@@ -31,7 +32,7 @@ interface OutboxDb extends DBSchema {
   outbox: {
     key: number;
     value: PendingWrite;
-    indexes: { 'by-id': string; 'by-doc': [string, string]; 'by-collection': string };
+    indexes: { 'by-id': string; 'by-doc': [string, string] };
   };
   deadLetters: { key: string; value: DeadLetter; indexes: { 'by-deadAt': number } };
   conflicts: { key: string; value: ConflictRecord; indexes: { 'by-at': number } };
@@ -50,10 +51,10 @@ function upgradeDb(db: Db, oldVersion: number): void {
     const outbox = db.createObjectStore(STORE_OUTBOX, { keyPath: 'seq', autoIncrement: true });
     outbox.createIndex('by-id', 'id', { unique: true });
     outbox.createIndex('by-doc', ['collection', 'key']);
-    outbox.createIndex('by-collection', 'collection');
     db.createObjectStore(STORE_DEAD_LETTERS, { keyPath: 'id' }).createIndex('by-deadAt', 'deadAt');
     db.createObjectStore(STORE_CONFLICTS, { keyPath: 'id' }).createIndex('by-at', 'at');
-    db.createObjectStore(STORE_META);
+    // Exact counts kept up to date by every transaction (store-counts.ts): reading them is O(1).
+    db.createObjectStore(STORE_META).put!(EMPTY_COUNTS, COUNTS_META_KEY);
   }
 }
 
@@ -143,7 +144,9 @@ class IdbOutboxStorage implements OutboxStorage {
     );
     let result: T;
     try {
-      result = await fn(new IdbStorageTx(tx));
+      const storageTx = new IdbStorageTx(tx);
+      result = await fn(storageTx);
+      if (mode === 'readwrite') await storageTx.writeCounts();
     } catch (error) {
       abortQuietly(tx);
       const platformError = await done;
@@ -173,9 +176,21 @@ function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+/** Every write of a document of one collection, through the by-doc index: [collection] … [collection, []]. */
+function collectionRange(collection: string): IDBKeyRange {
+  return IDBKeyRange.bound([collection], [collection, []]);
+}
+
+const COUNTED: Record<CountName, 'outbox' | 'deadLetters' | 'conflicts'> = {
+  pending: STORE_OUTBOX,
+  deadLetters: STORE_DEAD_LETTERS,
+  conflicts: STORE_CONFLICTS,
+};
+
 /** The {@link StorageTx} over one IndexedDB transaction spanning every store. */
 class IdbStorageTx implements StorageTx {
   readonly #tx: Tx;
+  readonly #counts = new CountsDelta();
 
   constructor(tx: Tx) {
     this.#tx = tx;
@@ -198,6 +213,50 @@ class IdbStorageTx implements StorageTx {
     return this.#tx.objectStore(STORE_DOCS).getAll(docRange(collection, after), limit);
   }
 
+  /** Writes this transaction's count changes onto the stored counts; called after `fn`, still inside the transaction. */
+  async writeCounts(): Promise<void> {
+    await this.#counts.settled();
+    if (!this.#counts.changed) return;
+    const meta = this.#tx.objectStore(STORE_META);
+    const stored = await meta.get(COUNTS_META_KEY);
+    // A missing or damaged counter is rebuilt from the stores, which already hold this transaction's changes.
+    const next = isStoreCounts(stored) ? this.#counts.applyTo(stored) : await this.#recount();
+    await meta.put!(next, COUNTS_META_KEY);
+  }
+
+  async #recount(): Promise<StoreCounts> {
+    const [pending, deadLetters, conflicts] = await Promise.all(
+      (['pending', 'deadLetters', 'conflicts'] as const).map((name) => this.#tx.objectStore(COUNTED[name]).count()),
+    );
+    return { pending: pending ?? 0, deadLetters: deadLetters ?? 0, conflicts: conflicts ?? 0 };
+  }
+
+  /** One count, O(1): the stored counter plus this transaction's changes. */
+  async #count(name: CountName): Promise<number> {
+    await this.#counts.settled();
+    const stored = await this.#tx.objectStore(STORE_META).get(COUNTS_META_KEY);
+    return isStoreCounts(stored) ? stored[name] + this.#counts.of(name) : this.#tx.objectStore(COUNTED[name]).count();
+  }
+
+  /** Puts a record into a counted store, counting it if it is new (the key count is read before the put, same request queue). */
+  #upsert(name: CountName, key: IDBValidKey, put: () => Promise<unknown>): Promise<void> {
+    const existed = this.#tx.objectStore(COUNTED[name]).count(key as never);
+    return this.#counts.track(
+      name,
+      Promise.all([existed, put()]).then(([n]) => 1 - n),
+    );
+  }
+
+  /** Deletes a record from a counted store, uncounting it if it was there. */
+  #remove(name: CountName, key: IDBValidKey): Promise<void> {
+    const store = this.#tx.objectStore(COUNTED[name]);
+    const existed = store.count(key as never);
+    return this.#counts.track(
+      name,
+      Promise.all([existed, store.delete!(key as never)]).then(([n]) => -n),
+    );
+  }
+
   async countDocs(collection: string): Promise<number> {
     return this.#tx.objectStore(STORE_DOCS).count(docRange(collection));
   }
@@ -214,11 +273,16 @@ class IdbStorageTx implements StorageTx {
     // A record that still carries a `seq` (e.g. copied from a dead letter) would reuse that key:
     // drop it, so an appended write always gets a new, higher sequence.
     const { seq: _ignored, ...fresh } = write as PendingWrite;
-    return this.#tx.objectStore(STORE_OUTBOX).add!(fresh as PendingWrite);
+    const seq = this.#tx.objectStore(STORE_OUTBOX).add!(fresh as PendingWrite);
+    await this.#counts.track(
+      'pending',
+      seq.then(() => 1),
+    );
+    return seq;
   }
 
   async putWrite(write: PendingWrite): Promise<void> {
-    await this.#tx.objectStore(STORE_OUTBOX).put!(write);
+    await this.#upsert('pending', write.seq, () => this.#tx.objectStore(STORE_OUTBOX).put!(write));
   }
 
   async getWrite(seq: number): Promise<PendingWrite | undefined> {
@@ -230,7 +294,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async deleteWrite(seq: number): Promise<void> {
-    await this.#tx.objectStore(STORE_OUTBOX).delete!(seq);
+    await this.#remove('pending', seq);
   }
 
   async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
@@ -243,12 +307,12 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countWrites(collection?: string): Promise<number> {
-    const store = this.#tx.objectStore(STORE_OUTBOX);
-    return collection === undefined ? store.count() : store.index('by-collection').count(collection);
+    if (collection === undefined) return this.#count('pending');
+    return this.#tx.objectStore(STORE_OUTBOX).index('by-doc').count(collectionRange(collection));
   }
 
   async putDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.#tx.objectStore(STORE_DEAD_LETTERS).put!(letter);
+    await this.#upsert('deadLetters', letter.id, () => this.#tx.objectStore(STORE_DEAD_LETTERS).put!(letter));
   }
 
   async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
@@ -256,7 +320,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async deleteDeadLetter(id: string): Promise<void> {
-    await this.#tx.objectStore(STORE_DEAD_LETTERS).delete!(id);
+    await this.#remove('deadLetters', id);
   }
 
   async listDeadLetters(): Promise<DeadLetter[]> {
@@ -264,15 +328,15 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countDeadLetters(): Promise<number> {
-    return this.#tx.objectStore(STORE_DEAD_LETTERS).count();
+    return this.#count('deadLetters');
   }
 
   async putConflict(conflict: ConflictRecord): Promise<void> {
-    await this.#tx.objectStore(STORE_CONFLICTS).put!(conflict);
+    await this.#upsert('conflicts', conflict.id, () => this.#tx.objectStore(STORE_CONFLICTS).put!(conflict));
   }
 
   async deleteConflict(id: string): Promise<void> {
-    await this.#tx.objectStore(STORE_CONFLICTS).delete!(id);
+    await this.#remove('conflicts', id);
   }
 
   async listConflicts(): Promise<ConflictRecord[]> {
@@ -280,7 +344,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countConflicts(): Promise<number> {
-    return this.#tx.objectStore(STORE_CONFLICTS).count();
+    return this.#count('conflicts');
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
