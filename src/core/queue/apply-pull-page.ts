@@ -1,5 +1,7 @@
 import type { DocChange } from '../../protocol/outbox-api.ts';
 import type { Change, PullResponse } from '../../protocol/pull-messages.ts';
+import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import type { Collection } from '../docs/define-collection.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import type { QueueContext } from './queue-context.ts';
 
@@ -16,6 +18,9 @@ export function readPullCursor(storage: OutboxStorage): Promise<string | undefin
  * version, except documents with pending local writes (their conflict is settled when those
  * writes are pushed), documents of collections the app does not declare, and documents whose
  * local version is already as new. Returns the changes to emit (source 'remote') after the commit.
+ *
+ * Pipelined: one read of the pending writes and one of the document per distinct document, all
+ * at once; then every change issued in page order and awaited together.
  */
 export function applyPullPage(
   storage: OutboxStorage,
@@ -23,39 +28,81 @@ export function applyPullPage(
   ctx: Pick<QueueContext, 'now' | 'collection'>,
 ): Promise<DocChange[]> {
   return storage.transact('readwrite', async (tx) => {
+    const states = await readDocStates(tx, page.changes, ctx);
     const changes: DocChange[] = [];
+    const requests: Promise<void>[] = [];
     for (const change of page.changes) {
-      const applied = await applyChange(tx, change, ctx);
+      const state = states.get(docKey(change.collection, change.key));
+      const applied = state === undefined ? undefined : applyChange(tx, change, state, ctx, requests);
       if (applied !== undefined) changes.push(applied);
     }
-    await tx.putMeta(PULL_CURSOR_META_KEY, page.cursor);
+    requests.push(tx.putMeta(PULL_CURSOR_META_KEY, page.cursor));
+    await Promise.all(requests);
     return changes;
   });
 }
 
-async function applyChange(
+/** What the transaction holds for one document of the page. */
+interface DocState {
+  readonly collection: Collection;
+  pending: boolean;
+  doc: StoredDoc | undefined;
+}
+
+const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
+
+/** Reads, for every distinct document of a declared collection, whether writes to it are pending and its stored document. */
+async function readDocStates(
+  tx: StorageTx,
+  changes: readonly Change[],
+  ctx: Pick<QueueContext, 'collection'>,
+): Promise<Map<string, DocState>> {
+  const states = new Map<string, DocState>();
+  const reads: Promise<void>[] = [];
+  for (const { collection: name, key } of changes) {
+    const id = docKey(name, key);
+    const collection = ctx.collection(name);
+    if (collection === undefined || states.has(id)) continue;
+    const state: DocState = { collection, pending: false, doc: undefined };
+    states.set(id, state);
+    reads.push(
+      tx.listWritesForDoc(name, key).then((writes) => {
+        state.pending = writes.length > 0;
+      }),
+      tx.getDoc(name, key).then((doc) => {
+        state.doc = doc;
+      }),
+    );
+  }
+  await Promise.all(reads);
+  return states;
+}
+
+function applyChange(
   tx: StorageTx,
   change: Change,
-  ctx: Pick<QueueContext, 'now' | 'collection'>,
-): Promise<DocChange | undefined> {
+  state: DocState,
+  ctx: Pick<QueueContext, 'now'>,
+  requests: Promise<void>[],
+): DocChange | undefined {
   const { collection: name, key } = change;
-  const collection = ctx.collection(name);
-  if (collection === undefined) return undefined;
-  if ((await tx.listWritesForDoc(name, key)).length > 0) return undefined;
-  const doc = await tx.getDoc(name, key);
+  const doc = state.doc;
+  if (state.pending) return undefined;
   if (doc !== undefined && doc.version !== null && doc.version >= change.version) return undefined;
   if (change.op === 'delete' || change.value === undefined) {
     if (doc === undefined) return undefined;
-    await tx.deleteDoc(name, key);
+    requests.push(tx.deleteDoc(name, key));
+    state.doc = undefined;
     return { collection: name, key, op: 'delete', value: undefined, source: 'remote' };
   }
-  await tx.putDoc({
+  state.doc = {
     collection: name,
     key,
     value: change.value,
     version: change.version,
-    schemaVersion: collection.version,
+    schemaVersion: state.collection.version,
     updatedAt: ctx.now,
-  });
+  };
+  requests.push(tx.putDoc(state.doc));
   return { collection: name, key, op: 'put', value: change.value, source: 'remote' };
 }
