@@ -29,6 +29,7 @@ import { dismissConflict } from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
 import { lastPendingSeq } from '../queue/last-pending-seq.ts';
 import type { QueueContext } from '../queue/queue-context.ts';
+import { coalesced } from '../queue/coalesced-run.ts';
 import { readCounts } from '../queue/read-counts.ts';
 import type { SettleReport } from '../queue/settle-results.ts';
 import { nextDelayMs } from '../retry/next-delay-ms.ts';
@@ -385,9 +386,14 @@ export class SyncLoop {
     return storeContext(this.#o.store, this.#now(), this.#newId);
   }
 
-  async #refreshCounts(): Promise<void> {
-    this.#event({ type: 'counts', at: this.#now(), ...(await readCounts(this.#o.storage)) });
+  /** Re-reads the counts into the status; coalesced, so a burst of commits costs one recount, not one each. */
+  #refreshCounts(): Promise<void> {
+    return this.#countsRefresh();
   }
+
+  readonly #countsRefresh = coalesced(async () => {
+    this.#event({ type: 'counts', at: this.#now(), ...(await readCounts(this.#o.storage)) });
+  });
 
   #event(event: SyncEvent): void {
     this.status.publish(syncStatusReducer(this.status.current, event));
