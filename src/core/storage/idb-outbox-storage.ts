@@ -6,7 +6,7 @@ import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { mapStorageError } from './map-storage-error.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
-import { COUNTS_META_KEY, type CountName, CountsDelta, EMPTY_COUNTS, isStoreCounts, type StoreCounts } from './store-counts.ts';
+import { COUNTS_META_KEY, type CountableStore, type CountName, EMPTY_COUNTS, TxCounts } from './store-counts.ts';
 
 /** Schema version of the database. Raise it together with a step in {@link upgradeDb}. */
 export const DB_VERSION = 1;
@@ -190,10 +190,15 @@ const COUNTED: Record<CountName, 'outbox' | 'deadLetters' | 'conflicts'> = {
 /** The {@link StorageTx} over one IndexedDB transaction spanning every store. */
 class IdbStorageTx implements StorageTx {
   readonly #tx: Tx;
-  readonly #counts = new CountsDelta();
+  readonly #counts: TxCounts;
 
   constructor(tx: Tx) {
     this.#tx = tx;
+    const meta = tx.objectStore(STORE_META);
+    this.#counts = new TxCounts((name) => tx.objectStore(COUNTED[name]) as unknown as CountableStore, {
+      get: () => meta.get(COUNTS_META_KEY),
+      put: (counts) => meta.put!(counts, COUNTS_META_KEY),
+    });
   }
 
   async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
@@ -214,47 +219,8 @@ class IdbStorageTx implements StorageTx {
   }
 
   /** Writes this transaction's count changes onto the stored counts; called after `fn`, still inside the transaction. */
-  async writeCounts(): Promise<void> {
-    await this.#counts.settled();
-    if (!this.#counts.changed) return;
-    const meta = this.#tx.objectStore(STORE_META);
-    const stored = await meta.get(COUNTS_META_KEY);
-    // A missing or damaged counter is rebuilt from the stores, which already hold this transaction's changes.
-    const next = isStoreCounts(stored) ? this.#counts.applyTo(stored) : await this.#recount();
-    await meta.put!(next, COUNTS_META_KEY);
-  }
-
-  async #recount(): Promise<StoreCounts> {
-    const [pending, deadLetters, conflicts] = await Promise.all(
-      (['pending', 'deadLetters', 'conflicts'] as const).map((name) => this.#tx.objectStore(COUNTED[name]).count()),
-    );
-    return { pending: pending ?? 0, deadLetters: deadLetters ?? 0, conflicts: conflicts ?? 0 };
-  }
-
-  /** One count, O(1): the stored counter plus this transaction's changes. */
-  async #count(name: CountName): Promise<number> {
-    await this.#counts.settled();
-    const stored = await this.#tx.objectStore(STORE_META).get(COUNTS_META_KEY);
-    return isStoreCounts(stored) ? stored[name] + this.#counts.of(name) : this.#tx.objectStore(COUNTED[name]).count();
-  }
-
-  /** Puts a record into a counted store, counting it if it is new (the key count is read before the put, same request queue). */
-  #upsert(name: CountName, key: IDBValidKey, put: () => Promise<unknown>): Promise<void> {
-    const existed = this.#tx.objectStore(COUNTED[name]).count(key as never);
-    return this.#counts.track(
-      name,
-      Promise.all([existed, put()]).then(([n]) => 1 - n),
-    );
-  }
-
-  /** Deletes a record from a counted store, uncounting it if it was there. */
-  #remove(name: CountName, key: IDBValidKey): Promise<void> {
-    const store = this.#tx.objectStore(COUNTED[name]);
-    const existed = store.count(key as never);
-    return this.#counts.track(
-      name,
-      Promise.all([existed, store.delete!(key as never)]).then(([n]) => -n),
-    );
+  writeCounts(): Promise<void> {
+    return this.#counts.write();
   }
 
   async countDocs(collection: string): Promise<number> {
@@ -274,15 +240,12 @@ class IdbStorageTx implements StorageTx {
     // drop it, so an appended write always gets a new, higher sequence.
     const { seq: _ignored, ...fresh } = write as PendingWrite;
     const seq = this.#tx.objectStore(STORE_OUTBOX).add!(fresh as PendingWrite);
-    await this.#counts.track(
-      'pending',
-      seq.then(() => 1),
-    );
+    await this.#counts.added('pending', seq);
     return seq;
   }
 
   async putWrite(write: PendingWrite): Promise<void> {
-    await this.#upsert('pending', write.seq, () => this.#tx.objectStore(STORE_OUTBOX).put!(write));
+    await this.#counts.upsert('pending', write.seq, () => this.#tx.objectStore(STORE_OUTBOX).put!(write));
   }
 
   async getWrite(seq: number): Promise<PendingWrite | undefined> {
@@ -294,7 +257,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async deleteWrite(seq: number): Promise<void> {
-    await this.#remove('pending', seq);
+    await this.#counts.remove('pending', seq);
   }
 
   async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
@@ -307,12 +270,12 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countWrites(collection?: string): Promise<number> {
-    if (collection === undefined) return this.#count('pending');
+    if (collection === undefined) return this.#counts.count('pending');
     return this.#tx.objectStore(STORE_OUTBOX).index('by-doc').count(collectionRange(collection));
   }
 
   async putDeadLetter(letter: DeadLetter): Promise<void> {
-    await this.#upsert('deadLetters', letter.id, () => this.#tx.objectStore(STORE_DEAD_LETTERS).put!(letter));
+    await this.#counts.upsert('deadLetters', letter.id, () => this.#tx.objectStore(STORE_DEAD_LETTERS).put!(letter));
   }
 
   async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
@@ -320,7 +283,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async deleteDeadLetter(id: string): Promise<void> {
-    await this.#remove('deadLetters', id);
+    await this.#counts.remove('deadLetters', id);
   }
 
   async listDeadLetters(): Promise<DeadLetter[]> {
@@ -328,15 +291,15 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countDeadLetters(): Promise<number> {
-    return this.#count('deadLetters');
+    return this.#counts.count('deadLetters');
   }
 
   async putConflict(conflict: ConflictRecord): Promise<void> {
-    await this.#upsert('conflicts', conflict.id, () => this.#tx.objectStore(STORE_CONFLICTS).put!(conflict));
+    await this.#counts.upsert('conflicts', conflict.id, () => this.#tx.objectStore(STORE_CONFLICTS).put!(conflict));
   }
 
   async deleteConflict(id: string): Promise<void> {
-    await this.#remove('conflicts', id);
+    await this.#counts.remove('conflicts', id);
   }
 
   async listConflicts(): Promise<ConflictRecord[]> {
@@ -344,7 +307,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countConflicts(): Promise<number> {
-    return this.#count('conflicts');
+    return this.#counts.count('conflicts');
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

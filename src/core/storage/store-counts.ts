@@ -69,3 +69,82 @@ export class CountsDelta {
     };
   }
 }
+
+/** What the counters need of one counted object store (structural, so this file needs no `idb`). */
+export interface CountableStore {
+  /** Records with this key (0 or 1), or all records. */
+  count(key?: IDBValidKey): Promise<number>;
+  delete(key: IDBValidKey): Promise<unknown>;
+}
+
+/** Where the counters live: one meta value. */
+export interface CountsCell {
+  get(): Promise<unknown>;
+  put(counts: StoreCounts): Promise<unknown>;
+}
+
+/**
+ * The counting side of one IndexedDB transaction: changes to counted stores go through here so
+ * the delta is exact (a put counts only if its key was new, a delete only if its key was there;
+ * the key's count is requested before the change, on the same ordered request queue).
+ */
+export class TxCounts {
+  readonly #delta = new CountsDelta();
+  readonly #store: (name: CountName) => CountableStore;
+  readonly #cell: CountsCell;
+
+  constructor(store: (name: CountName) => CountableStore, cell: CountsCell) {
+    this.#store = store;
+    this.#cell = cell;
+  }
+
+  /** Counts a record that `add` appends (an add either creates a record or aborts the transaction). */
+  added(name: CountName, add: Promise<unknown>): Promise<void> {
+    return this.#delta.track(
+      name,
+      add.then(() => 1),
+    );
+  }
+
+  /** Puts a record, counting it if its key was new. */
+  upsert(name: CountName, key: IDBValidKey, put: () => Promise<unknown>): Promise<void> {
+    const existed = this.#store(name).count(key);
+    return this.#delta.track(
+      name,
+      Promise.all([existed, put()]).then(([n]) => 1 - n),
+    );
+  }
+
+  /** Deletes a record, uncounting it if it was there. */
+  remove(name: CountName, key: IDBValidKey): Promise<void> {
+    const store = this.#store(name);
+    const existed = store.count(key);
+    return this.#delta.track(
+      name,
+      Promise.all([existed, store.delete(key)]).then(([n]) => -n),
+    );
+  }
+
+  /** One count, O(1): the stored counter plus this transaction's changes (a real count if the counter is missing). */
+  async count(name: CountName): Promise<number> {
+    await this.#delta.settled();
+    const stored = await this.#cell.get();
+    return isStoreCounts(stored) ? stored[name] + this.#delta.of(name) : this.#store(name).count();
+  }
+
+  /** Writes this transaction's changes onto the stored counts; call after the transaction's work, still inside it. */
+  async write(): Promise<void> {
+    await this.#delta.settled();
+    if (!this.#delta.changed) return;
+    const stored = await this.#cell.get();
+    // A missing or damaged counter is rebuilt from the stores, which already hold this transaction's changes.
+    await this.#cell.put(isStoreCounts(stored) ? this.#delta.applyTo(stored) : await this.#recount());
+  }
+
+  async #recount(): Promise<StoreCounts> {
+    const [pending = 0, deadLetters = 0, conflicts = 0] = await Promise.all(
+      (['pending', 'deadLetters', 'conflicts'] as const).map((name) => this.#store(name).count()),
+    );
+    return { pending, deadLetters, conflicts };
+  }
+}
