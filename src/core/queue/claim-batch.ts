@@ -18,6 +18,12 @@ export interface ClaimOptions {
   readonly leaseMs: number;
   readonly maxCount: number;
   readonly maxBytes: number;
+  /**
+   * Start after this seq (default 0). Within one push pass, every write up to the last settled
+   * batch has left the outbox, so reading from 0 again would only walk over the deleted entries
+   * (IndexedDB's LevelDB keeps them as tombstones until compaction: a cost that grows with the drain).
+   */
+  readonly afterSeq?: number | undefined;
 }
 
 export interface ClaimedBatch {
@@ -58,7 +64,7 @@ export function claimBatch(storage: OutboxStorage, options: ClaimOptions): Promi
 async function pickWrites(tx: StorageTx, options: ClaimOptions): Promise<ClaimedBatch> {
   const writes: PendingWrite[] = [];
   let bytes = 0;
-  let afterSeq = 0;
+  let afterSeq = options.afterSeq ?? 0;
   for (;;) {
     // Only what the batch can still take, so a usual batch is one bounded read.
     const limit = Math.max(1, Math.min(PAGE, options.maxCount - writes.length));

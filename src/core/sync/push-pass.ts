@@ -48,9 +48,11 @@ export async function pushPass(d: PassDeps, hooks: PushHooks): Promise<PassEnd> 
   if (total > 0) d.event({ type: 'drain-started', at: d.now(), total });
   let maxCount = d.policy.maxBatchCount;
   let exchanged = false;
+  // Every settled or dead-lettered batch leaves the outbox, so the next claim starts after it.
+  let afterSeq = 0;
   for (let i = 0; i < MAX_BATCHES_PER_PASS; i++) {
     if (d.shouldStop()) return { kind: 'stopped' };
-    const claim = { now: d.now(), leaseMs: d.policy.leaseMs, maxCount, maxBytes: d.policy.maxBatchBytes };
+    const claim = { now: d.now(), leaseMs: d.policy.leaseMs, maxCount, maxBytes: d.policy.maxBatchBytes, afterSeq };
     const { writes, blockedUntil } = await claimBatch(d.storage, claim);
     if (writes.length === 0)
       return blockedUntil === undefined ? { kind: 'done', exchanged, more: false } : { kind: 'blocked', until: blockedUntil };
@@ -59,7 +61,10 @@ export async function pushPass(d: PassDeps, hooks: PushHooks): Promise<PassEnd> 
     const step = await handleOutcome(d, hooks, writes, outcome);
     if (step === 'split') maxCount = Math.ceil(writes.length / 2);
     else if (step !== 'next') return step;
-    else exchanged = true;
+    else {
+      exchanged = true;
+      afterSeq = writes.at(-1)?.seq ?? afterSeq;
+    }
   }
   return { kind: 'done', exchanged, more: true };
 }

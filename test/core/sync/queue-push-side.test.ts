@@ -59,6 +59,12 @@ describe('claimBatch', () => {
     expect(blockedUntil).toBeUndefined();
   });
 
+  test('starts after the given seq, so a pass does not walk back over the batches it settled', async () => {
+    const storage = await storageWith(5);
+    const { writes } = await claimBatch(storage, { ...claimOptions, afterSeq: 3 });
+    expect(writes.map((w) => w.seq)).toEqual([4, 5]);
+  });
+
   test('claims writes whose lease has ended', async () => {
     const storage = await storageWith(2, () => ({ leaseUntil: 1_000, attempts: 1 }));
     const { writes } = await claimBatch(storage, claimOptions);
