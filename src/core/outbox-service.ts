@@ -95,7 +95,16 @@ export class OutboxService implements OutboxApi {
     const upTo = await store.lastPendingSeq();
     if (upTo === 0) return;
     this.#kick();
-    await this.#until(async () => (await store.countPendingUpTo(upTo)) === 0);
+    // Done once the oldest pending write is newer than `upTo`. That oldest seq only grows (new
+    // writes take higher seqs), so each check reads one record after the last one seen, instead
+    // of counting the queue (or walking the entries deleted since) on every status change.
+    let floor = 0;
+    await this.#until(async () => {
+      const first = await store.firstPendingSeq(floor);
+      if (first === undefined || first > upTo) return true;
+      floor = first - 1;
+      return false;
+    });
     // Gone from the outbox means acknowledged or dead-lettered; the latter is a failed flush.
     const dead = (await store.listDeadLetters()).filter((d) => d.write.seq <= upTo && d.deadAt >= since);
     if (dead.length > 0) throw new OutboxError('dead-lettered', { count: dead.length });

@@ -73,8 +73,7 @@ export function toDocStorePort(store: LocalStore, newId: () => string, now: () =
     hasPendingWrite: (id: WriteId) => storage.transact('readonly', async (tx) => (await tx.getWriteById(id)) !== undefined),
     lastPendingSeq: () =>
       storage.transact('readonly', (tx) => scanOutbox(tx.listWrites.bind(tx), () => true).then((s) => s.last)),
-    countPendingUpTo: (seq) =>
-      storage.transact('readonly', (tx) => scanOutbox(tx.listWrites.bind(tx), (w) => w.seq <= seq).then((s) => s.count)),
+    firstPendingSeq: (afterSeq) => storage.transact('readonly', async (tx) => (await tx.listWrites(afterSeq, 1))[0]?.seq),
     isDeadLettered: (id: WriteId) => storage.transact('readonly', async (tx) => (await tx.getDeadLetter(id)) !== undefined),
     close() {
       stopStore();

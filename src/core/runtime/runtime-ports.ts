@@ -34,8 +34,8 @@ export interface DocStorePort
   hasPendingWrite(id: WriteId): Promise<boolean>;
   /** The highest seq in the outbox, 0 when empty. */
   lastPendingSeq(): Promise<number>;
-  /** Writes with seq ≤ `seq` still in the outbox. */
-  countPendingUpTo(seq: number): Promise<number>;
+  /** The lowest seq in the outbox above `afterSeq` (one bounded read); undefined when there is none. */
+  firstPendingSeq(afterSeq: number): Promise<number | undefined>;
   /** Whether a write of this id is in the dead-letter store. */
   isDeadLettered(id: WriteId): Promise<boolean>;
   close(): void;

@@ -31,8 +31,9 @@ describe('toDocStorePort', () => {
     const b = await doc.put('notes', 'b', { text: '2' });
     const c = await doc.put('notes', 'a', { text: '3' });
     expect(await doc.lastPendingSeq()).toBe(c.seq);
-    expect(await doc.countPendingUpTo(b.seq)).toBe(2);
-    expect(await doc.countPendingUpTo(0)).toBe(0);
+    expect(await doc.firstPendingSeq(0)).toBe(a.seq);
+    expect(await doc.firstPendingSeq(a.seq)).toBe(b.seq);
+    expect(await doc.firstPendingSeq(c.seq)).toBeUndefined();
     expect(await doc.hasPendingWrite(a.id)).toBe(true);
     expect(await doc.hasPendingWrite('f'.repeat(32) as WriteId)).toBe(false);
     expect(await doc.localStatus()).toEqual({ pending: 3, deadLetters: 0, conflicts: 0, discarded: 0 });

@@ -68,8 +68,8 @@ function origin() {
       async lastPendingSeq() {
         return writes.at(-1)?.seq ?? 0;
       },
-      async countPendingUpTo(upTo: number) {
-        return writes.filter((w) => w.seq <= upTo).length;
+      async firstPendingSeq(afterSeq: number) {
+        return writes.find((w) => w.seq > afterSeq)?.seq;
       },
       async isDeadLettered() {
         return false;
