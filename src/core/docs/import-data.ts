@@ -19,7 +19,14 @@ export async function importData(
   const writes = [...file.pendingWrites].sort((a, b) => a.seq - b.seq);
   const present = await Promise.all(writes.map((w) => tx.getWriteById(w.id)));
   const added = writes.filter((_, i) => present[i] === undefined);
-  await Promise.all(added.map(({ seq: _seq, ...write }) => tx.addWrite({ ...write, clientId, leaseUntil: null })));
+  // An imported write may already have reached the server from the exporting device, so it never
+  // counts as unsent (attempts ≥ 1): coalescing must not replace it and hand its id to a new value,
+  // which the server would answer `duplicate` with the old result.
+  await Promise.all(
+    added.map(({ seq: _seq, ...write }) =>
+      tx.addWrite({ ...write, clientId, leaseUntil: null, attempts: Math.max(1, write.attempts) }),
+    ),
+  );
   await Promise.all(file.deadLetters.map((letter) => tx.putDeadLetter(letter)));
   const changes = file.docs.map(
     (doc): DocChange => ({ collection: doc.collection, key: doc.key, op: 'put', value: doc.value, source: 'local' }),

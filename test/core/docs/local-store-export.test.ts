@@ -48,6 +48,22 @@ describe.each(storages)('LocalStore export and import (%s)', (_label, makeStorag
     expect(copy.pendingWrites.every((w) => w.clientId === target.clientId)).toBe(true);
   });
 
+  test('an imported write is never replaced by coalescing: the exporting device may already have sent it', async () => {
+    const { store: source } = await filledStore();
+    const file = await source.exportData();
+    const imported = file.pendingWrites.find((w) => w.collection === 'prefs');
+    const storage = await makeStorage();
+    const target = await openStore(storage, { randomId: ids(1000) });
+    await target.importData(file);
+    // Were the imported write replaced and its id kept, the server would answer `duplicate`
+    // with the old result and this edit would never reach it.
+    const edit = await target.put('prefs', 'me', { theme: 'light' });
+    expect(edit.coalesced).toBe(false);
+    expect(edit.id).not.toBe(imported?.id);
+    const queued = await storage.transact('readonly', (tx) => tx.listWritesForDoc('prefs', 'me'));
+    expect(queued.map((w) => w.id)).toEqual([imported?.id, edit.id]);
+  });
+
   test('importing the same file twice queues no write twice', async () => {
     const { store: source } = await filledStore();
     const file = await source.exportData();
