@@ -131,6 +131,23 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         expect(await storage.transact('readonly', (tx) => tx.listDocs('notes', 'e', 10))).toEqual([]);
       });
 
+      test('reads many documents at once in the order asked, whether few or many exist', async () => {
+        const storage = await open();
+        const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+        await storage.transact('readwrite', async (tx) => {
+          for (const key of keys.filter((_, i) => i % 3 === 0)) await tx.putDoc(makeDoc('notes', key, { key }));
+          // Neighbours inside the asked range that were not asked for.
+          for (let i = 0; i < 100; i++) await tx.putDoc(makeDoc('notes', `k05-${i}`));
+          await tx.putDoc(makeDoc('other', 'k03', { key: 'other' }));
+        });
+        const asked = [...keys].reverse();
+        for (const subset of [asked.slice(0, 3), asked, asked.filter((_, i) => i % 2 === 0)]) {
+          const docs = await storage.transact('readonly', (tx) => tx.getDocs('notes', subset));
+          expect(docs.map((d) => d?.value ?? null)).toEqual(subset.map((key) => (keys.indexOf(key) % 3 === 0 ? { key } : null)));
+        }
+        expect(await storage.transact('readonly', (tx) => tx.getDocs('notes', []))).toEqual([]);
+      });
+
       test('counts and clears the documents of one collection only', async () => {
         const storage = await open();
         await storage.transact('readwrite', async (tx) => {
@@ -257,6 +274,102 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         expect(await storage.transact('readonly', (tx) => tx.listWritesForDoc('prefs', 'a'))).toEqual([claimed]);
         expect(await storage.transact('readonly', (tx) => tx.countWrites())).toBe(1);
       });
+    });
+
+    describe('outbox with many writes', () => {
+      test('hundreds of writes in one transaction list back in seq order, page by page, after deletes', async () => {
+        const storage = await open();
+        const seqs = await storage.transact('readwrite', async (tx) =>
+          Promise.all(Array.from({ length: 300 }, (_, i) => tx.addWrite(makeWrite('events', `e${i}`)))),
+        );
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        const gone = new Set(seqs.filter((_, i) => i % 7 === 0 || (i > 120 && i < 140)));
+        await storage.transact('readwrite', async (tx) => {
+          for (const seq of gone) await tx.deleteWrite(seq);
+        });
+        const kept = seqs.filter((seq) => !gone.has(seq));
+        const listed: number[] = [];
+        await storage.transact('readonly', async (tx) => {
+          for (let page = await tx.listWrites(0, 37); page.length > 0; page = await tx.listWrites(listed.at(-1) as number, 37)) {
+            listed.push(...page.map((w) => w.seq));
+          }
+        });
+        expect(listed).toEqual(kept);
+        const [count, last, missing] = await storage.transact('readonly', async (tx) => [
+          await tx.countWrites(),
+          (await tx.getWrite(kept.at(-1) as number))?.key,
+          await tx.getWrite(seqs[0] as number),
+        ]);
+        expect([count, last, missing]).toEqual([kept.length, 'e299', undefined]);
+      });
+
+      test('inside one transaction, reads see its own appends, replacements and deletes', async () => {
+        const storage = await open();
+        const before = await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'a')));
+        await storage.transact('readwrite', async (tx) => {
+          const write = makeWrite('prefs', 'a', { value: { n: 2 } });
+          const seq = await tx.addWrite(write);
+          expect((await tx.listWritesForDoc('prefs', 'a')).map((w) => w.seq)).toEqual([before, seq]);
+          expect((await tx.getWriteById(write.id))?.seq).toBe(seq);
+          await tx.deleteWrite(before);
+          const claimed = { ...(await tx.getWrite(seq)), attempts: 1, leaseUntil: 9 } as PendingWrite;
+          await tx.putWrite(claimed);
+          expect(await tx.listWritesForDoc('prefs', 'a')).toEqual([claimed]);
+          expect(await tx.listWrites(0, 10)).toEqual([claimed]);
+          expect(await tx.countWrites()).toBe(1);
+        });
+        expect((await storage.transact('readonly', (tx) => tx.listWrites(0, 10))).map((w) => w.leaseUntil)).toEqual([9]);
+      });
+
+      test('an aborted transaction leaves no trace in lookups by id or by document', async () => {
+        const storage = await open();
+        const write = makeWrite('prefs', 'a');
+        await rejectionOf(
+          storage.transact('readwrite', async (tx) => {
+            await tx.addWrite(write);
+            throw new Error('abort on purpose');
+          }),
+        );
+        const seen = await storage.transact('readonly', async (tx) => [
+          await tx.getWriteById(write.id),
+          await tx.listWritesForDoc('prefs', 'a'),
+          await tx.countWrites(),
+        ]);
+        expect(seen).toEqual([undefined, [], 0]);
+        // The id was never used, so it can be appended now.
+        const seq = await storage.transact('readwrite', (tx) => tx.addWrite(write));
+        expect((await storage.transact('readonly', (tx) => tx.getWriteById(write.id)))?.seq).toBe(seq);
+      });
+
+      test.runIf(factory.persistent)(
+        "two connections to one database see each other's changes by id and by document",
+        async () => {
+          const name = freshName();
+          const a = await open(name);
+          const b = await open(name);
+          const first = makeWrite('prefs', 'x');
+          const seqA = await a.transact('readwrite', (tx) => tx.addWrite(first));
+          // b has not seen this write yet, and must not answer from a stale view.
+          expect((await b.transact('readonly', (tx) => tx.getWriteById(first.id)))?.seq).toBe(seqA);
+          const second = makeWrite('prefs', 'x');
+          const seqB = await b.transact('readwrite', async (tx) => {
+            await tx.deleteWrite(seqA);
+            return tx.addWrite(second);
+          });
+          expect(seqB).toBeGreaterThan(seqA);
+          const fromA = await a.transact('readonly', async (tx) => [
+            await tx.getWriteById(first.id),
+            (await tx.listWritesForDoc('prefs', 'x')).map((w) => w.id),
+            await tx.countWrites(),
+          ]);
+          expect(fromA).toEqual([undefined, [second.id], 1]);
+          // a appends after b's append, never on top of it.
+          const seqA2 = await a.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'y')));
+          expect(seqA2).toBeGreaterThan(seqB);
+          const duplicate = await rejectionOf(a.transact('readwrite', (tx) => tx.addWrite({ ...second, key: 'z' })));
+          expect(duplicate.code).toBe('storage-failed');
+        },
+      );
     });
 
     describe('dead letters and conflicts', () => {

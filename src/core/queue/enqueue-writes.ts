@@ -48,8 +48,8 @@ export function isUnsent(write: PendingWrite): boolean {
  * document and appends a pending write, with the same outcome as applying them one by one.
  *
  * The requests are pipelined rather than awaited one at a time (a round trip per request would
- * cap throughput): first one read of the document plus, for coalescing collections, one index
- * lookup of its pending writes per distinct document; then two puts per write.
+ * cap throughput): first the documents, read together per collection (`getDocs`), plus, for
+ * coalescing collections, the pending writes of each distinct document; then two puts per write.
  */
 export async function enqueueWrites(
   tx: StorageTx,
@@ -71,17 +71,16 @@ export async function enqueueWrites(
 
 async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, DocState>> {
   const states = new Map<string, DocState>();
+  const byCollection = new Map<Collection, string[]>();
   const reads: Promise<void>[] = [];
   for (const { collection, key } of requests) {
     const id = docKey(collection.name, key);
     if (states.has(id)) continue;
     const state: DocState = { doc: undefined, replaceable: [], previous: undefined, tail: Promise.resolve() };
     states.set(id, state);
-    reads.push(
-      tx.getDoc(collection.name, key).then((doc) => {
-        state.doc = doc;
-      }),
-    );
+    const keys = byCollection.get(collection);
+    if (keys === undefined) byCollection.set(collection, [key]);
+    else keys.push(key);
     if (collection.coalesce) {
       reads.push(
         tx.listWritesForDoc(collection.name, key).then((writes) => {
@@ -89,6 +88,13 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
         }),
       );
     }
+  }
+  for (const [collection, keys] of byCollection) {
+    reads.push(
+      tx.getDocs(collection.name, keys).then((docs) => {
+        for (const [i, key] of keys.entries()) (states.get(docKey(collection.name, key)) as DocState).doc = docs[i];
+      }),
+    );
   }
   await Promise.all(reads);
   return states;

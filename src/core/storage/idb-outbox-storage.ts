@@ -4,18 +4,22 @@ import type { ConflictRecord } from '../../protocol/conflict-record.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import { ChunkedOutboxTx } from './chunked-outbox-tx.ts';
+import {
+  DB_VERSION,
+  STORE_CONFLICTS,
+  STORE_DEAD_LETTERS,
+  STORE_DOCS,
+  STORE_META,
+  STORE_OUTBOX,
+  upgradeSchema,
+} from './idb-schema.ts';
 import { mapStorageError } from './map-storage-error.ts';
+import type { ChunkRequests } from './chunked-outbox-tx.ts';
+import { OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState } from './outbox-chunk.ts';
+import { IndexKeeper } from './pending-write-index.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
-import { COUNTS_META_KEY, type CountableStore, type CountName, EMPTY_COUNTS, TxCounts } from './store-counts.ts';
-
-/** Schema version of the database. Raise it together with a step in {@link upgradeDb}. */
-export const DB_VERSION = 1;
-
-export const STORE_DOCS = 'docs';
-export const STORE_OUTBOX = 'outbox';
-export const STORE_DEAD_LETTERS = 'deadLetters';
-export const STORE_CONFLICTS = 'conflicts';
-export const STORE_META = 'meta';
+import { COUNTS_META_KEY, type CountableStore, type CountName, TxCounts } from './store-counts.ts';
 
 /**
  * Durability of readwrite transactions. 'strict' (Chromium then flushes to disk before `complete`)
@@ -29,11 +33,7 @@ export const WRITE_DURABILITY: IDBTransactionDurability = 'strict';
 
 interface OutboxDb extends DBSchema {
   docs: { key: [string, string]; value: StoredDoc };
-  outbox: {
-    key: number;
-    value: PendingWrite;
-    indexes: { 'by-id': string; 'by-doc': [string, string] };
-  };
+  outbox: { key: number; value: OutboxChunk };
   deadLetters: { key: string; value: DeadLetter; indexes: { 'by-deadAt': number } };
   conflicts: { key: string; value: ConflictRecord; indexes: { 'by-at': number } };
   meta: { key: string; value: unknown };
@@ -44,19 +44,6 @@ type StoreName = 'docs' | 'outbox' | 'deadLetters' | 'conflicts' | 'meta';
 type Tx = IDBPTransaction<OutboxDb, StoreName[], IDBTransactionMode>;
 
 const ALL_STORES: StoreName[] = [STORE_DOCS, STORE_OUTBOX, STORE_DEAD_LETTERS, STORE_CONFLICTS, STORE_META];
-
-function upgradeDb(db: Db, oldVersion: number): void {
-  if (oldVersion < 1) {
-    db.createObjectStore(STORE_DOCS, { keyPath: ['collection', 'key'] });
-    const outbox = db.createObjectStore(STORE_OUTBOX, { keyPath: 'seq', autoIncrement: true });
-    outbox.createIndex('by-id', 'id', { unique: true });
-    outbox.createIndex('by-doc', ['collection', 'key']);
-    db.createObjectStore(STORE_DEAD_LETTERS, { keyPath: 'id' }).createIndex('by-deadAt', 'deadAt');
-    db.createObjectStore(STORE_CONFLICTS, { keyPath: 'id' }).createIndex('by-at', 'at');
-    // Exact counts kept up to date by every transaction (store-counts.ts): reading them is O(1).
-    db.createObjectStore(STORE_META).put!(EMPTY_COUNTS, COUNTS_META_KEY);
-  }
-}
 
 /** The key range of every document of one collection: [collection, after) … [collection, []) (arrays sort after strings). */
 function docRange(collection: string, after?: string | undefined): IDBKeyRange {
@@ -95,7 +82,7 @@ export async function openIdbOutboxStorage(name: string, options: IdbOutboxStora
 async function openWithFactory(factory: IDBFactory, name: string): Promise<Db> {
   try {
     const request = factory.open(name, DB_VERSION);
-    request.onupgradeneeded = (event) => upgradeDb(wrap(request.result) as unknown as Db, event.oldVersion);
+    request.onupgradeneeded = (event) => upgradeSchema(request.result, request.transaction as IDBTransaction, event.oldVersion);
     const opening = wrap(request) as unknown as Promise<Db>;
     const whenBlocked = new Promise<never>((_, reject) => {
       request.onblocked = () =>
@@ -116,6 +103,10 @@ class IdbOutboxStorage implements OutboxStorage {
   readonly name: string;
   readonly #db: Db;
   readonly #durability: IDBTransactionDurability;
+  /** This connection's index of pending writes by id and by document (pending-write-index.ts). */
+  readonly #keeper = new IndexKeeper();
+  readonly #tokenPrefix = Math.random().toString(36).slice(2, 10);
+  #tokens = 0;
   #closed = false;
 
   constructor(db: Db, name: string, durability: IDBTransactionDurability) {
@@ -143,17 +134,20 @@ class IdbOutboxStorage implements OutboxStorage {
       (error: unknown) => error ?? new DOMException('The transaction was aborted.', 'AbortError'),
     );
     let result: T;
+    const newToken = () => `${this.#tokenPrefix}-${++this.#tokens}`;
+    const storageTx = new IdbStorageTx(tx, this.#keeper, mode === 'readwrite', newToken);
     try {
-      const storageTx = new IdbStorageTx(tx);
       result = await fn(storageTx);
-      if (mode === 'readwrite') await storageTx.writeCounts();
+      if (mode === 'readwrite') await storageTx.finish();
     } catch (error) {
       abortQuietly(tx);
       const platformError = await done;
+      storageTx.ended(false);
       // A request that failed aborts the transaction on its own: prefer its error (e.g. QuotaExceededError).
       throw mapStorageError(isAbortError(error) && platformError !== undefined ? platformError : error, context);
     }
     const failure = await done;
+    storageTx.ended(failure === undefined);
     if (failure !== undefined) throw mapStorageError(failure, context);
     return result;
   }
@@ -176,33 +170,77 @@ function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-/** Every write of a document of one collection, through the by-doc index: [collection] … [collection, []]. */
-function collectionRange(collection: string): IDBKeyRange {
-  return IDBKeyRange.bound([collection], [collection, []]);
+/** The chunked outbox's requests over one transaction. */
+function chunkRequests(tx: Tx): ChunkRequests {
+  const store = tx.objectStore(STORE_OUTBOX);
+  const meta = tx.objectStore(STORE_META);
+  return {
+    owner: async (seq) => (await store.openCursor(IDBKeyRange.upperBound(seq), 'prev'))?.value,
+    after: (after, count) => store.getAll(IDBKeyRange.lowerBound(after, true), count),
+    put: (chunk) => store.put!(chunk),
+    delete: (firstSeq) => store.delete!(firstSeq),
+    getState: () => meta.get(OUTBOX_STATE_META_KEY),
+    putState: (state: OutboxState) => meta.put!(state, OUTBOX_STATE_META_KEY),
+  };
 }
 
-const COUNTED: Record<CountName, 'outbox' | 'deadLetters' | 'conflicts'> = {
-  pending: STORE_OUTBOX,
-  deadLetters: STORE_DEAD_LETTERS,
-  conflicts: STORE_CONFLICTS,
-};
+/** Documents per group above which {@link IdbStorageTx.getDocs} first asks which of them exist, in one request. */
+const KEY_SCAN_FROM = 16;
 
 /** The {@link StorageTx} over one IndexedDB transaction spanning every store. */
 class IdbStorageTx implements StorageTx {
   readonly #tx: Tx;
   readonly #counts: TxCounts;
+  readonly #outbox: ChunkedOutboxTx;
 
-  constructor(tx: Tx) {
+  constructor(tx: Tx, keeper: IndexKeeper, writable: boolean, newToken: () => string) {
     this.#tx = tx;
     const meta = tx.objectStore(STORE_META);
-    this.#counts = new TxCounts((name) => tx.objectStore(COUNTED[name]) as unknown as CountableStore, {
+    const counted = (name: CountName): CountableStore =>
+      name === 'pending'
+        ? {
+            count: () => this.#outbox.countWrites(),
+            delete: () => Promise.reject(new Error('pending writes are counted by the outbox')),
+          }
+        : (tx.objectStore(name === 'deadLetters' ? STORE_DEAD_LETTERS : STORE_CONFLICTS) as unknown as CountableStore);
+    this.#counts = new TxCounts(counted, {
       get: () => meta.get(COUNTS_META_KEY),
       put: (counts) => meta.put!(counts, COUNTS_META_KEY),
     });
+    this.#outbox = new ChunkedOutboxTx(chunkRequests(tx), keeper, writable, (n) => this.#counts.adjust('pending', n), newToken);
+  }
+
+  /** Writes the outbox's changed chunks, then the counts; called after `fn`, still inside the transaction. */
+  async finish(): Promise<void> {
+    await this.#outbox.finish();
+    await this.#counts.write();
+  }
+
+  /** Tells the outbox how the transaction ended. */
+  ended(committed: boolean): void {
+    this.#outbox.ended(committed);
   }
 
   async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
     return this.#tx.objectStore(STORE_DOCS).get([collection, key]);
+  }
+
+  /**
+   * Many documents of one collection. For a big group, one key-only read of the range the keys
+   * span says which exist, so documents that do not exist yet (new chat messages, new records)
+   * cost no read at all; if that range is crowded with other documents, one read per key.
+   */
+  async getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
+    const store = this.#tx.objectStore(STORE_DOCS);
+    const read = (key: string) => store.get([collection, key]);
+    if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
+    const sorted = [...keys].sort();
+    const limit = keys.length * 2;
+    const range = IDBKeyRange.bound([collection, sorted[0] as string], [collection, sorted.at(-1) as string]);
+    const present = await store.getAllKeys(range, limit);
+    if (present.length >= limit) return Promise.all(keys.map(read));
+    const existing = new Set(present.map((key) => key[1]));
+    return Promise.all(keys.map((key) => (existing.has(key) ? read(key) : undefined)));
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {
@@ -218,11 +256,6 @@ class IdbStorageTx implements StorageTx {
     return this.#tx.objectStore(STORE_DOCS).getAll(docRange(collection, after), limit);
   }
 
-  /** Writes this transaction's count changes onto the stored counts; called after `fn`, still inside the transaction. */
-  writeCounts(): Promise<void> {
-    return this.#counts.write();
-  }
-
   async countDocs(collection: string): Promise<number> {
     return this.#tx.objectStore(STORE_DOCS).count(docRange(collection));
   }
@@ -234,44 +267,36 @@ class IdbStorageTx implements StorageTx {
     return count;
   }
 
-  async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
-    // The key generator fills in `seq` (keyPath + autoIncrement); the record then carries it.
-    // A record that still carries a `seq` (e.g. copied from a dead letter) would reuse that key:
-    // drop it, so an appended write always gets a new, higher sequence.
-    const { seq: _ignored, ...fresh } = write as PendingWrite;
-    const seq = this.#tx.objectStore(STORE_OUTBOX).add!(fresh as PendingWrite);
-    await this.#counts.added('pending', seq);
-    return seq;
+  addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
+    return this.#outbox.addWrite(write);
   }
 
-  async putWrite(write: PendingWrite): Promise<void> {
-    await this.#counts.upsert('pending', write.seq, () => this.#tx.objectStore(STORE_OUTBOX).put!(write));
+  putWrite(write: PendingWrite): Promise<void> {
+    return this.#outbox.putWrite(write);
   }
 
-  async getWrite(seq: number): Promise<PendingWrite | undefined> {
-    return this.#tx.objectStore(STORE_OUTBOX).get(seq);
+  getWrite(seq: number): Promise<PendingWrite | undefined> {
+    return this.#outbox.getWrite(seq);
   }
 
-  async getWriteById(id: string): Promise<PendingWrite | undefined> {
-    return this.#tx.objectStore(STORE_OUTBOX).index('by-id').get(id);
+  getWriteById(id: string): Promise<PendingWrite | undefined> {
+    return this.#outbox.getWriteById(id);
   }
 
-  async deleteWrite(seq: number): Promise<void> {
-    await this.#counts.remove('pending', seq);
+  deleteWrite(seq: number): Promise<void> {
+    return this.#outbox.deleteWrite(seq);
   }
 
-  async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
-    if (limit <= 0) return [];
-    return this.#tx.objectStore(STORE_OUTBOX).getAll(IDBKeyRange.lowerBound(afterSeq, true), limit);
+  listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
+    return this.#outbox.listWrites(afterSeq, limit);
   }
 
-  async listWritesForDoc(collection: string, key: string): Promise<PendingWrite[]> {
-    return this.#tx.objectStore(STORE_OUTBOX).index('by-doc').getAll([collection, key]);
+  listWritesForDoc(collection: string, key: string): Promise<PendingWrite[]> {
+    return this.#outbox.listWritesForDoc(collection, key);
   }
 
   async countWrites(collection?: string): Promise<number> {
-    if (collection === undefined) return this.#counts.count('pending');
-    return this.#tx.objectStore(STORE_OUTBOX).index('by-doc').count(collectionRange(collection));
+    return collection === undefined ? this.#counts.count('pending') : this.#outbox.countWrites(collection);
   }
 
   async putDeadLetter(letter: DeadLetter): Promise<void> {

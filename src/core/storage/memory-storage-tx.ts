@@ -107,6 +107,10 @@ export class MemoryStorageTx implements StorageTx {
     return doc === undefined ? undefined : structuredClone(doc);
   }
 
+  getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
+    return Promise.all(keys.map((key) => this.getDoc(collection, key)));
+  }
+
   async putDoc(doc: StoredDoc): Promise<void> {
     this.#check(true);
     const copy = structuredClone(doc);

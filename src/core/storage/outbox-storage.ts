@@ -30,6 +30,8 @@ export interface OutboxStorage {
 export interface StorageTx {
   // docs: key [collection, key]
   getDoc(collection: string, key: string): Promise<StoredDoc | undefined>;
+  /** Many documents of one collection, in the order of `keys` (undefined where there is none). */
+  getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]>;
   putDoc(doc: StoredDoc): Promise<void>;
   deleteDoc(collection: string, key: string): Promise<void>;
   /** Documents of one collection in key order with key > `after`, at most `limit`. */

@@ -50,6 +50,11 @@ export class CountsDelta {
     for (let round = 0; round < 100 && this.#inFlight.size > 0; round++) await Promise.allSettled([...this.#inFlight]);
   }
 
+  /** Records a change already made (the caller knows exactly how many records it added or removed). */
+  add(name: CountName, n: number): void {
+    this.#delta[name] += n;
+  }
+
   /** The change made so far to one count. */
   of(name: CountName): number {
     return this.#delta[name];
@@ -96,6 +101,11 @@ export class TxCounts {
   constructor(store: (name: CountName) => CountableStore, cell: CountsCell) {
     this.#store = store;
     this.#cell = cell;
+  }
+
+  /** Counts records added (positive) or removed (negative) by a change the caller tracked itself. */
+  adjust(name: CountName, n: number): void {
+    this.#delta.add(name, n);
   }
 
   /** Counts a record that `add` appends (an add either creates a record or aborts the transaction). */

@@ -1,0 +1,344 @@
+import type { PendingWrite } from '../../protocol/pending-write.ts';
+import { CHUNK_WRITES, isOutboxState, type OutboxChunk, type OutboxState, positionIn } from './outbox-chunk.ts';
+import { IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
+
+/** The requests the chunked outbox makes of one IndexedDB transaction (structural, so this file needs no `idb`). */
+export interface ChunkRequests {
+  /** The stored chunk with the largest `firstSeq` at or below `seq`. */
+  owner(seq: number): Promise<OutboxChunk | undefined>;
+  /** Stored chunks with `firstSeq` > `after`, in order, at most `count`. */
+  after(after: number, count: number): Promise<OutboxChunk[]>;
+  put(chunk: OutboxChunk): Promise<unknown>;
+  delete(firstSeq: number): Promise<unknown>;
+  getState(): Promise<unknown>;
+  putState(state: OutboxState): Promise<unknown>;
+}
+
+/** A chunk as this transaction sees it. `hi` is the highest seq it has held, so every seq in [firstSeq, hi] is its own. */
+interface Held {
+  readonly chunk: OutboxChunk;
+  hi: number;
+  dirty: boolean;
+}
+
+interface Ready {
+  readonly base: OutboxState;
+  readonly index: PendingWriteIndex;
+}
+
+/** Clean chunks kept for reuse within one transaction; more are dropped (they can be read again). */
+const CLEAN_CHUNKS_KEPT = 256;
+/** Chunks read per request while rebuilding the index. */
+const REBUILD_PAGE = 256;
+
+const readOnlyError = (): DOMException =>
+  new DOMException('The transaction is read-only: the outbox cannot be changed in it.', 'ReadOnlyError');
+
+/**
+ * The outbox side of one transaction over the chunked `outbox` store (see outbox-chunk.ts).
+ *
+ * Chunks read or changed here are held in memory and written back once, when the transaction
+ * finishes ({@link finish}); appended writes fill new chunks. Seqs come from the outbox state in
+ * meta. Lookups by id and by document go through the connection's {@link PendingWriteIndex},
+ * checked against the state's token first (see {@link IndexKeeper}), plus this transaction's own
+ * changes. Each method behaves as the {@link import('./outbox-storage.ts').StorageTx} contract says.
+ */
+export class ChunkedOutboxTx {
+  readonly #io: ChunkRequests;
+  readonly #keeper: IndexKeeper;
+  readonly #writable: boolean;
+  readonly #newToken: () => string;
+  #ready: Promise<Ready> | undefined;
+  #nextSeq = 0;
+  readonly #held = new Map<number, Held>();
+  /** Chunks this transaction created for its appended writes, in order. */
+  readonly #created: Held[] = [];
+  /** Chunks created by `putWrite` for a seq that no chunk owned (below the first one): rare, listed the slow way. */
+  readonly #fresh: Held[] = [];
+  readonly #changes = new IndexChanges();
+  readonly #counted: (change: number) => void;
+  #commit: { readonly base: string; readonly token: string } | undefined;
+
+  /**
+   * @param counted called with +1 / -1 as writes are added or removed, for the stored counts.
+   * @param newToken a fresh random token for the outbox state.
+   */
+  constructor(
+    io: ChunkRequests,
+    keeper: IndexKeeper,
+    writable: boolean,
+    counted: (change: number) => void,
+    newToken: () => string,
+  ) {
+    this.#io = io;
+    this.#counted = counted;
+    this.#keeper = keeper;
+    this.#writable = writable;
+    this.#newToken = newToken;
+  }
+
+  async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
+    if (!this.#writable) throw readOnlyError();
+    await this.#load();
+    const seq = this.#nextSeq++;
+    // A record that still carries a `seq` (copied from a dead letter) gets a new one all the same.
+    const { seq: _old, v, ...fresh } = write as PendingWrite;
+    const record: PendingWrite = { v, seq, ...fresh };
+    let tail = this.#created.at(-1);
+    if (tail === undefined || tail.chunk.writes.length >= CHUNK_WRITES) {
+      tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true };
+      this.#created.push(tail);
+      this.#held.set(seq, tail);
+    }
+    tail.chunk.writes.push(record);
+    tail.hi = seq;
+    this.#changes.add(record);
+    this.#counted(1);
+    const others = await this.#find(this.#candidates('id', record.id), (w) => w.id === record.id && w.seq !== seq);
+    if (others.length > 0) throw new DOMException(`A pending write with id ${record.id} already exists.`, 'ConstraintError');
+    return seq;
+  }
+
+  async putWrite(write: PendingWrite): Promise<void> {
+    if (!this.#writable) throw readOnlyError();
+    await this.#load();
+    const record = { ...write };
+    const found = await this.#owner(write.seq);
+    const held = found === undefined ? this.#holdFresh(write.seq) : this.#live(found);
+    const { at, found: exists } = positionIn(held.chunk, write.seq);
+    if (exists) {
+      this.#changes.remove(held.chunk.writes[at] as PendingWrite);
+      held.chunk.writes[at] = record;
+    } else {
+      held.chunk.writes.splice(at, 0, record);
+      this.#counted(1);
+    }
+    this.#changes.add(record);
+    held.hi = Math.max(held.hi, write.seq);
+    held.dirty = true;
+    this.#nextSeq = Math.max(this.#nextSeq, write.seq + 1);
+  }
+
+  async getWrite(seq: number): Promise<PendingWrite | undefined> {
+    const held = await this.#owner(seq);
+    if (held === undefined) return undefined;
+    const live = this.#live(held);
+    const { at, found } = positionIn(live.chunk, seq);
+    return found ? { ...(live.chunk.writes[at] as PendingWrite) } : undefined;
+  }
+
+  async getWriteById(id: string): Promise<PendingWrite | undefined> {
+    const [write] = await this.#find(this.#candidates('id', id), (w) => w.id === id);
+    return write;
+  }
+
+  async deleteWrite(seq: number): Promise<void> {
+    if (!this.#writable) throw readOnlyError();
+    await this.#load();
+    const held = await this.#owner(seq);
+    if (held === undefined) return;
+    const live = this.#live(held);
+    const { at, found } = positionIn(live.chunk, seq);
+    if (!found) return;
+    const [removed] = live.chunk.writes.splice(at, 1);
+    this.#changes.remove(removed as PendingWrite);
+    this.#counted(-1);
+    live.dirty = true;
+  }
+
+  async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
+    if (limit <= 0) return [];
+    await this.#load();
+    if (this.#fresh.length > 0) {
+      // Chunks not yet stored sit between stored ones: list everything, then merge (tests and repairs only).
+      const all = await this.#listInOrder(afterSeq, Number.POSITIVE_INFINITY);
+      for (const held of this.#fresh) for (const w of held.chunk.writes) if (w.seq > afterSeq) all.push({ ...w });
+      return all.sort((a, b) => a.seq - b.seq).slice(0, limit);
+    }
+    return this.#listInOrder(afterSeq, limit);
+  }
+
+  async #listInOrder(afterSeq: number, limit: number): Promise<PendingWrite[]> {
+    const out: PendingWrite[] = [];
+    const take = (chunk: OutboxChunk): boolean => {
+      for (const write of chunk.writes) {
+        if (write.seq <= afterSeq) continue;
+        out.push({ ...write });
+        if (out.length >= limit) return true;
+      }
+      return false;
+    };
+    // Chunks that were stored when the transaction began (the one that may start at or below afterSeq,
+    // then those after it), then the ones it created, which sort after them all (and may be stored by now).
+    const createdFrom = this.#created[0]?.chunk.firstSeq ?? Number.POSITIVE_INFINITY;
+    const first = await this.#io.owner(afterSeq + 1);
+    if (first === undefined || first.firstSeq < createdFrom) {
+      if (first !== undefined && take(this.#view(first))) return out;
+      let cursor = first?.firstSeq ?? afterSeq;
+      // Bounded by the store: each page moves the cursor past the chunks it read.
+      for (let count = 4; ; count = Math.min(count * 2, 64)) {
+        const page = (await this.#io.after(cursor, count)).filter((chunk) => chunk.firstSeq < createdFrom);
+        for (const chunk of page) if (take(this.#view(chunk))) return out;
+        const last = page.at(-1);
+        if (page.length < count || last === undefined) break;
+        cursor = last.firstSeq;
+      }
+    }
+    for (const held of this.#created) if (take(held.chunk)) return out;
+    return out;
+  }
+
+  async listWritesForDoc(collection: string, key: string): Promise<PendingWrite[]> {
+    const writes = await this.#find(
+      this.#candidates('doc', collection, key),
+      (w) => w.collection === collection && w.key === key,
+    );
+    return writes.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Every write, or those of one collection: a scan (counting all of them is O(1) through the stored counts). */
+  async countWrites(collection?: string): Promise<number> {
+    let count = 0;
+    let after = 0;
+    // Bounded by the outbox: each page moves past the writes it counted.
+    for (let page = await this.listWrites(after, 1000); page.length > 0; page = await this.listWrites(after, 1000)) {
+      for (const write of page) if (collection === undefined || write.collection === collection) count += 1;
+      after = (page.at(-1) as PendingWrite).seq;
+    }
+    return count;
+  }
+
+  /** Writes the changed chunks and, if the outbox changed, a new state; call last in a readwrite transaction. */
+  async finish(): Promise<void> {
+    if (this.#ready === undefined) return;
+    const { base } = await this.#ready;
+    const requests: Promise<unknown>[] = [];
+    for (const held of this.#held.values()) {
+      if (!held.dirty) continue;
+      requests.push(held.chunk.writes.length === 0 ? this.#io.delete(held.chunk.firstSeq) : this.#io.put(held.chunk));
+    }
+    if (!this.#changes.empty || this.#nextSeq !== base.nextSeq) {
+      const token = this.#newToken();
+      requests.push(this.#io.putState({ nextSeq: this.#nextSeq, token }));
+      this.#keeper.committing(base.token, token, this.#changes);
+      this.#commit = { base: base.token, token };
+    }
+    await Promise.all(requests);
+  }
+
+  /** Tells the connection's index how the transaction ended. */
+  ended(committed: boolean): void {
+    if (this.#commit === undefined) return;
+    if (committed) this.#keeper.committed(this.#commit.base, this.#commit.token);
+    else this.#keeper.aborted(this.#commit.base);
+  }
+
+  #load(): Promise<Ready> {
+    this.#ready ??= this.#loadState();
+    return this.#ready;
+  }
+
+  async #loadState(): Promise<Ready> {
+    const stored = await this.#io.getState();
+    if (isOutboxState(stored)) {
+      const index = this.#keeper.at(stored.token);
+      if (index !== undefined) {
+        this.#nextSeq = stored.nextSeq;
+        return { base: stored, index };
+      }
+    }
+    // Another connection changed the outbox (or the state is missing): rebuild the index from the chunks.
+    const index = new PendingWriteIndex();
+    let maxSeq = 0;
+    let after = 0;
+    for (;;) {
+      const page = await this.#io.after(after, REBUILD_PAGE);
+      for (const chunk of page) {
+        for (const write of chunk.writes) {
+          index.add(write);
+          maxSeq = Math.max(maxSeq, write.seq);
+        }
+      }
+      const last = page.at(-1);
+      if (page.length < REBUILD_PAGE || last === undefined) break;
+      after = last.firstSeq;
+    }
+    const base = isOutboxState(stored) ? stored : { nextSeq: maxSeq + 1, token: `recovered:${this.#newToken()}` };
+    this.#keeper.rebuilt(index, base.token);
+    this.#nextSeq = base.nextSeq;
+    return { base, index };
+  }
+
+  /** Seqs that may hold a write with this id or to this document: the shared index's, minus this transaction's removals, plus its additions. */
+  #candidates(by: 'id', id: string): Promise<number[]>;
+  #candidates(by: 'doc', collection: string, key: string): Promise<number[]>;
+  async #candidates(by: 'id' | 'doc', a: string, b?: string): Promise<number[]> {
+    const { index } = await this.#load();
+    const lookup = (i: PendingWriteIndex) => (by === 'id' ? i.idCandidates(a) : i.docCandidates(a, b as string));
+    const seqs = new Set(lookup(index).filter((seq) => !this.#changes.removed(seq)));
+    for (const seq of lookup(this.#changes.added)) seqs.add(seq);
+    return [...seqs];
+  }
+
+  /** Reads the candidate writes and keeps those that match (the index is keyed by hashes). */
+  async #find(candidates: Promise<number[]>, matches: (write: PendingWrite) => boolean): Promise<PendingWrite[]> {
+    const seqs = await candidates;
+    if (seqs.length === 0) return [];
+    const writes = await Promise.all(seqs.map((seq) => this.getWrite(seq)));
+    return writes.filter((w): w is PendingWrite => w !== undefined && matches(w));
+  }
+
+  /** The chunk that owns `seq` as this transaction sees it, if any. */
+  async #owner(seq: number): Promise<Held | undefined> {
+    for (const held of this.#held.values()) if (held.chunk.firstSeq <= seq && seq <= held.hi) return held;
+    await this.#load();
+    if (this.#created.length > 0 && seq >= (this.#created[0] as Held).chunk.firstSeq) {
+      let owner: Held | undefined;
+      for (const held of this.#created) if (held.chunk.firstSeq <= seq) owner = held;
+      return owner;
+    }
+    const stored = await this.#io.owner(seq);
+    return stored === undefined ? undefined : this.#hold(stored);
+  }
+
+  /** The held version of a stored chunk (holding it if this transaction may change it). */
+  #view(stored: OutboxChunk): OutboxChunk {
+    const held = this.#held.get(stored.firstSeq);
+    if (held !== undefined) return held.chunk;
+    return this.#writable ? this.#hold(stored).chunk : stored;
+  }
+
+  #holdFresh(firstSeq: number): Held {
+    const held = this.#hold({ firstSeq, writes: [] });
+    if (!this.#fresh.includes(held)) this.#fresh.push(held);
+    return held;
+  }
+
+  #hold(chunk: OutboxChunk): Held {
+    const known = this.#held.get(chunk.firstSeq);
+    if (known !== undefined) return known;
+    const held: Held = { chunk, hi: chunk.writes.at(-1)?.seq ?? chunk.firstSeq, dirty: false };
+    this.#held.set(chunk.firstSeq, held);
+    this.#dropCleanChunks();
+    return held;
+  }
+
+  /**
+   * The chunk to change: `held` itself, or the copy held now if `held` was dropped meanwhile
+   * (a clean copy has the same content, so either is right; only one may be changed).
+   */
+  #live(held: Held): Held {
+    const current = this.#held.get(held.chunk.firstSeq);
+    if (current !== undefined) return current;
+    this.#held.set(held.chunk.firstSeq, held);
+    return held;
+  }
+
+  #dropCleanChunks(): void {
+    if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
+    for (const [firstSeq, held] of this.#held) {
+      if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
+      if (!held.dirty) this.#held.delete(firstSeq);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { PendingWrite } from '../../protocol/pending-write.ts';
+import { OUTBOX_STATE_META_KEY, type OutboxState, toChunks } from './outbox-chunk.ts';
+import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
+
+/**
+ * Schema version of the database. Raise it together with a step in {@link upgradeSchema}.
+ * - 1: `outbox` held one record per pending write (auto-increment `seq`, indexes `by-id` and `by-doc`).
+ * - 2: `outbox` holds chunks of writes keyed by `firstSeq` (outbox-chunk.ts); seqs come from meta.
+ */
+export const DB_VERSION = 2;
+
+export const STORE_DOCS = 'docs';
+export const STORE_OUTBOX = 'outbox';
+export const STORE_DEAD_LETTERS = 'deadLetters';
+export const STORE_CONFLICTS = 'conflicts';
+export const STORE_META = 'meta';
+
+/** The state of an outbox that never held a write. */
+const FIRST_STATE: OutboxState = { nextSeq: 1, token: 'created' };
+
+/**
+ * Creates or upgrades the stores inside the `versionchange` transaction. Plain IndexedDB calls
+ * with callbacks, chained so the upgrade transaction stays active until the last step.
+ */
+export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
+  if (oldVersion < 1) {
+    db.createObjectStore(STORE_DOCS, { keyPath: ['collection', 'key'] });
+    db.createObjectStore(STORE_OUTBOX, { keyPath: 'firstSeq' });
+    db.createObjectStore(STORE_DEAD_LETTERS, { keyPath: 'id' }).createIndex('by-deadAt', 'deadAt');
+    db.createObjectStore(STORE_CONFLICTS, { keyPath: 'id' }).createIndex('by-at', 'at');
+    // Exact counts kept up to date by every transaction (store-counts.ts): reading them is O(1).
+    const meta = db.createObjectStore(STORE_META);
+    meta.put(EMPTY_COUNTS, COUNTS_META_KEY);
+    meta.put(FIRST_STATE, OUTBOX_STATE_META_KEY);
+    return;
+  }
+  if (oldVersion < 2) chunkTheOutbox(db, tx);
+}
+
+/**
+ * Version 1 → 2: reads every pending write, asks the old key generator for its next seq (one
+ * throwaway add), then recreates `outbox` as chunks with the same seqs, so nothing is sent again
+ * or twice and no seq is ever reused.
+ */
+function chunkTheOutbox(db: IDBDatabase, tx: IDBTransaction): void {
+  const old = tx.objectStore(STORE_OUTBOX);
+  const all = old.getAll();
+  all.onsuccess = () => {
+    const writes = all.result as PendingWrite[];
+    const probe = old.add({});
+    probe.onsuccess = () => {
+      db.deleteObjectStore(STORE_OUTBOX);
+      const outbox = db.createObjectStore(STORE_OUTBOX, { keyPath: 'firstSeq' });
+      for (const chunk of toChunks(writes)) outbox.put(chunk);
+      const state: OutboxState = { nextSeq: probe.result as number, token: 'upgraded' };
+      tx.objectStore(STORE_META).put(state, OUTBOX_STATE_META_KEY);
+    };
+  };
+}

@@ -1,0 +1,164 @@
+/** What the index needs of a pending write: where it is, and the two things it is looked up by. */
+export interface IndexedWrite {
+  readonly seq: number;
+  readonly id: string;
+  readonly collection: string;
+  readonly key: string;
+}
+
+type Bucket = number | number[];
+
+/** 32-bit FNV-1a of a string: small integer keys keep the index compact (two small maps per pending write). */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const docHash = (collection: string, key: string): number => hash(`${collection}\u0000${key}`);
+
+function addTo(map: Map<number, Bucket>, h: number, seq: number): void {
+  const bucket = map.get(h);
+  if (bucket === undefined) map.set(h, seq);
+  else if (typeof bucket === 'number') map.set(h, [bucket, seq]);
+  else bucket.push(seq);
+}
+
+function removeFrom(map: Map<number, Bucket>, h: number, seq: number): void {
+  const bucket = map.get(h);
+  if (bucket === seq) map.delete(h);
+  else if (Array.isArray(bucket)) {
+    const rest = bucket.filter((s) => s !== seq);
+    if (rest.length === 1) map.set(h, rest[0] as number);
+    else if (rest.length === 0) map.delete(h);
+    else map.set(h, rest);
+  }
+}
+
+function seqsIn(bucket: Bucket | undefined): readonly number[] {
+  if (bucket === undefined) return [];
+  return typeof bucket === 'number' ? [bucket] : bucket;
+}
+
+/**
+ * The outbox's lookups by write id and by document, kept in memory by each connection (the
+ * outbox stores writes in chunks, and IndexedDB indexes over them would cost as much as the
+ * writes themselves). Keys are 32-bit hashes, so an answer is a list of *candidate* seqs: the
+ * caller reads each candidate and keeps those whose id or document really match. Memory is two
+ * small integer map entries per pending write.
+ */
+export class PendingWriteIndex {
+  readonly #byId = new Map<number, Bucket>();
+  readonly #byDoc = new Map<number, Bucket>();
+
+  add(write: IndexedWrite): void {
+    addTo(this.#byId, hash(write.id), write.seq);
+    addTo(this.#byDoc, docHash(write.collection, write.key), write.seq);
+  }
+
+  remove(write: IndexedWrite): void {
+    removeFrom(this.#byId, hash(write.id), write.seq);
+    removeFrom(this.#byDoc, docHash(write.collection, write.key), write.seq);
+  }
+
+  /** Seqs that may hold the write with this id. */
+  idCandidates(id: string): readonly number[] {
+    return seqsIn(this.#byId.get(hash(id)));
+  }
+
+  /** Seqs that may hold writes to this document. */
+  docCandidates(collection: string, key: string): readonly number[] {
+    return seqsIn(this.#byDoc.get(docHash(collection, key)));
+  }
+}
+
+/** One transaction's changes to the index, applied to the shared index once the transaction has committed. */
+export class IndexChanges {
+  readonly added = new PendingWriteIndex();
+  readonly #addedWrites = new Map<number, IndexedWrite>();
+  readonly #removed = new Map<number, IndexedWrite>();
+
+  add(write: IndexedWrite): void {
+    this.added.add(write);
+    this.#addedWrites.set(write.seq, write);
+  }
+
+  remove(write: IndexedWrite): void {
+    const added = this.#addedWrites.get(write.seq);
+    if (added !== undefined) {
+      this.added.remove(added);
+      this.#addedWrites.delete(write.seq);
+    }
+    // The first removal of a seq is the shared index's version of it.
+    if (!this.#removed.has(write.seq)) this.#removed.set(write.seq, write);
+  }
+
+  /** Whether this transaction removed or replaced the write at `seq`, so the shared index's entry for it no longer counts. */
+  removed(seq: number): boolean {
+    return this.#removed.has(seq);
+  }
+
+  get empty(): boolean {
+    return this.#addedWrites.size === 0 && this.#removed.size === 0;
+  }
+
+  /** Removals first: a replaced write (same seq) is removed as it was and added as it is now. */
+  applyTo(index: PendingWriteIndex): void {
+    for (const write of this.#removed.values()) index.remove(write);
+    for (const write of this.#addedWrites.values()) index.add(write);
+  }
+}
+
+/**
+ * Keeps one connection's {@link PendingWriteIndex} in step with the database. Every transaction
+ * that changes the outbox stores a new random token in meta; an index is valid for the token it
+ * was built or last updated at. A transaction reads the token, and:
+ * - if it matches, uses the index as is;
+ * - if it is the token one of this connection's own commits wrote, applies that commit's changes
+ *   (the commit is visible in the database, its `complete` event just has not reached us yet);
+ * - otherwise (another tab or worker wrote) rebuilds the index from the outbox.
+ */
+export class IndexKeeper {
+  #index: PendingWriteIndex | undefined;
+  #token: string | undefined;
+  /** Commits of this connection not yet folded into the index: base token → new token and changes. */
+  readonly #commits = new Map<string, { readonly token: string; readonly changes: IndexChanges }>();
+
+  /** The index as of `token`, or undefined when it must be rebuilt. */
+  at(token: string): PendingWriteIndex | undefined {
+    // Bounded: each step consumes one recorded commit.
+    while (this.#index !== undefined && this.#token !== token && this.#token !== undefined) {
+      const commit = this.#commits.get(this.#token);
+      if (commit === undefined) break;
+      this.#commits.delete(this.#token);
+      commit.changes.applyTo(this.#index);
+      this.#token = commit.token;
+    }
+    return this.#token === token ? this.#index : undefined;
+  }
+
+  /** Installs an index rebuilt from the outbox as it was at `token`. */
+  rebuilt(index: PendingWriteIndex, token: string): void {
+    this.#index = index;
+    this.#token = token;
+  }
+
+  /** Records a transaction's changes as it writes its new token (it may still abort). */
+  committing(base: string, token: string, changes: IndexChanges): void {
+    this.#commits.set(base, { token, changes });
+  }
+
+  /** The transaction that wrote `token` on top of `base` committed: fold it in now. */
+  committed(base: string, token: string): void {
+    this.at(token);
+    this.#commits.delete(base);
+  }
+
+  /** The transaction aborted: its changes never happened. */
+  aborted(base: string): void {
+    this.#commits.delete(base);
+  }
+}
