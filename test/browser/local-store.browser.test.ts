@@ -42,9 +42,9 @@ describe('LocalStore on real IndexedDB (Chromium)', () => {
       storage: wrapStorage(storage, {
         wrapTx: (tx) =>
           overrideTx(tx, {
-            addWrite: async (write) => {
+            appendWrites: async (writes) => {
               if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-              return tx.addWrite(write);
+              return tx.appendWrites(writes);
             },
           }),
       }),

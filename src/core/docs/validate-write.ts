@@ -3,8 +3,6 @@ import { MAX_KEY_LENGTH } from '../../protocol/ids.ts';
 import type { JsonValue } from '../../protocol/json-value.ts';
 import type { Collection } from './define-collection.ts';
 
-const encoder = new TextEncoder();
-
 /** Throws `invalid-key` unless `key` is a non-empty string of at most {@link MAX_KEY_LENGTH} UTF-16 code units. */
 export function assertValidKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
@@ -15,7 +13,22 @@ export function assertValidKey(key: unknown): asserts key is string {
 
 /** Bytes of the UTF-8 JSON encoding of a value. */
 export function jsonByteLength(value: JsonValue): number {
-  return encoder.encode(JSON.stringify(value)).byteLength;
+  return utf8Length(JSON.stringify(value));
+}
+
+/** Bytes of a string encoded as UTF-8 (a lone surrogate counts 3, as TextEncoder writes U+FFFD), without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 code units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /**

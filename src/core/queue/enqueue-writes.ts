@@ -25,15 +25,22 @@ export interface EnqueuedWrite {
   readonly change: DocChange;
 }
 
+/** Where a document's latest write of this group sits; every write of a coalesced chain shares one. */
+interface Slot {
+  at: number;
+}
+
 /** What the transaction knows about one document while it applies a group. */
 interface DocState {
+  readonly collection: Collection;
+  readonly key: string;
   doc: StoredDoc | undefined;
+  /** Whether this group changed the document (it is written once, as the group left it). */
+  changed: boolean;
   /** Earlier pending writes that were never sent, so a coalescing write may replace them. */
   replaceable: PendingWrite[];
-  /** The previous write to this document in this group, once it has its seq. */
-  previous: { readonly seq: number; readonly id: WriteId; readonly base: number | null } | undefined;
-  /** Writes to one document run one after another within the group (different documents stay pipelined). */
-  tail: Promise<unknown>;
+  /** The latest write of this group to this document (coalescing collections only). */
+  previous: { readonly slot: Slot; readonly id: WriteId; readonly base: number | null } | undefined;
 }
 
 const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
@@ -47,9 +54,16 @@ export function isUnsent(write: PendingWrite): boolean {
  * Applies a group of writes inside one readwrite transaction: each writes (or removes) its
  * document and appends a pending write, with the same outcome as applying them one by one.
  *
- * The requests are pipelined rather than awaited one at a time (a round trip per request would
- * cap throughput): first the documents, read together per collection (`getDocs`), plus, for
- * coalescing collections, the pending writes of each distinct document; then two puts per write.
+ * Built for a group to cost about one request per write: the documents are read together per
+ * collection (`getDocs`), the group is then worked out in memory, and each document is written
+ * once, as the group left it (`putDocs`), and the pending writes appended together
+ * (`appendWrites`), in the order the writes came.
+ *
+ * A coalescing write keeps the id of the first write it replaces: those writes never reached the
+ * server, so the id is still unused there, and every caller's `whenSynced(id)` follows the one
+ * write that now carries the document. A write replaced within the group is never appended; its
+ * receipt names the write that carries it. Replaced stored writes are deleted before the appends,
+ * so an id is never held twice.
  */
 export async function enqueueWrites(
   tx: StorageTx,
@@ -57,16 +71,78 @@ export async function enqueueWrites(
   requests: readonly WriteRequest[],
 ): Promise<EnqueuedWrite[]> {
   const states = await readDocStates(tx, requests);
-  return Promise.all(
-    requests.map((request) => {
-      const state = states.get(docKey(request.collection.name, request.key));
-      if (state === undefined) throw new Error('enqueueWrites: document state missing (bug)');
-      // Only tx requests are awaited along this chain, so the transaction stays active.
-      const applied = state.tail.then(() => applyWrite(tx, clientId, request, state));
-      state.tail = applied.catch(() => undefined);
-      return applied;
-    }),
-  );
+  const stale: number[] = [];
+  const appends: (Omit<PendingWrite, 'seq'> | undefined)[] = [];
+  const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
+  for (const request of requests) {
+    const { collection, key, op, value } = request;
+    const state = states.get(docKey(collection.name, key)) as DocState;
+    let baseVersion = state.doc?.version ?? null;
+    let id = request.id;
+    let slot: Slot = { at: appends.length };
+    let replaced = 0;
+    if (collection.coalesce) {
+      // The replaced writes never reached the server, so the new one is based on what the first of them was.
+      const first = state.replaceable[0] ?? state.previous;
+      if (first !== undefined) {
+        baseVersion = 'base' in first ? first.base : first.baseVersion;
+        id = first.id;
+      }
+      for (const write of state.replaceable) stale.push(write.seq);
+      replaced = state.replaceable.length;
+      state.replaceable = [];
+      if (state.previous !== undefined) {
+        appends[state.previous.slot.at] = undefined;
+        slot = state.previous.slot;
+        slot.at = appends.length;
+        replaced += 1;
+      }
+      state.previous = { slot, id, base: baseVersion };
+    }
+    state.doc =
+      op === 'put'
+        ? {
+            collection: collection.name,
+            key,
+            value: value as JsonValue,
+            version: state.doc?.version ?? null,
+            schemaVersion: collection.version,
+            updatedAt: request.createdAt,
+          }
+        : undefined;
+    state.changed = true;
+    appends.push(toPendingWrite({ ...request, id }, clientId, baseVersion));
+    planned.push({ slot, id, coalesced: replaced > 0 });
+  }
+  if (stale.length > 0) await Promise.all(stale.map((seq) => tx.deleteWrite(seq)));
+  const puts: StoredDoc[] = [];
+  const removals: Promise<void>[] = [];
+  for (const state of states.values()) {
+    if (!state.changed) continue;
+    if (state.doc !== undefined) puts.push(state.doc);
+    else removals.push(tx.deleteDoc(state.collection.name, state.key));
+  }
+  const kept: Omit<PendingWrite, 'seq'>[] = [];
+  const keptAt: number[] = new Array(appends.length);
+  for (const [i, write] of appends.entries()) {
+    if (write === undefined) continue;
+    keptAt[i] = kept.length;
+    kept.push(write);
+  }
+  const [seqs] = await Promise.all([tx.appendWrites(kept), tx.putDocs(puts), ...removals]);
+  return requests.map((request, i) => {
+    const plan = planned[i] as (typeof planned)[number];
+    const seq = seqs[keptAt[plan.slot.at] as number] as number;
+    const receipt: WriteReceipt = { id: plan.id, seq, coalesced: plan.coalesced };
+    const change: DocChange = {
+      collection: request.collection.name,
+      key: request.key,
+      op: request.op,
+      value: request.value,
+      source: 'local',
+    };
+    return { receipt, change };
+  });
 }
 
 async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, DocState>> {
@@ -76,7 +152,7 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
   for (const { collection, key } of requests) {
     const id = docKey(collection.name, key);
     if (states.has(id)) continue;
-    const state: DocState = { doc: undefined, replaceable: [], previous: undefined, tail: Promise.resolve() };
+    const state: DocState = { collection, key, doc: undefined, changed: false, replaceable: [], previous: undefined };
     states.set(id, state);
     const keys = byCollection.get(collection);
     if (keys === undefined) byCollection.set(collection, [key]);
@@ -98,59 +174,6 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
   }
   await Promise.all(reads);
   return states;
-}
-
-/**
- * Issues this write's requests without waiting in between; resolves when its pending write has a seq.
- *
- * A coalescing write keeps the id of the first write it replaces: those writes never reached the
- * server, so the id is still unused there, and every caller's `whenSynced(id)` follows the one
- * write that now carries the document. Deletes are issued before the add, so the unique id index
- * never sees the id twice.
- */
-async function applyWrite(tx: StorageTx, clientId: ClientId, request: WriteRequest, state: DocState): Promise<EnqueuedWrite> {
-  const { collection, key, op, value } = request;
-  const pending: Promise<unknown>[] = [];
-  let replaced = 0;
-  let baseVersion = state.doc?.version ?? null;
-  let id = request.id;
-  if (collection.coalesce) {
-    // The replaced writes never reached the server, so the new one is based on what the first of them was.
-    const first = state.replaceable[0] ?? state.previous;
-    if (first !== undefined) {
-      baseVersion = 'base' in first ? first.base : first.baseVersion;
-      id = first.id;
-    }
-    for (const write of state.replaceable) pending.push(tx.deleteWrite(write.seq));
-    replaced = state.replaceable.length;
-    state.replaceable = [];
-    if (state.previous !== undefined) {
-      pending.push(tx.deleteWrite(state.previous.seq));
-      replaced += 1;
-    }
-  }
-  if (op === 'put') {
-    const doc: StoredDoc = {
-      collection: collection.name,
-      key,
-      value: value as JsonValue,
-      version: state.doc?.version ?? null,
-      schemaVersion: collection.version,
-      updatedAt: request.createdAt,
-    };
-    pending.push(tx.putDoc(doc));
-    state.doc = doc;
-  } else {
-    pending.push(tx.deleteDoc(collection.name, key));
-    state.doc = undefined;
-  }
-  const seq = tx.addWrite(toPendingWrite({ ...request, id }, clientId, baseVersion));
-  // One Promise.all over every request, so a failing one never leaves another rejection unobserved.
-  const [newSeq] = await Promise.all([seq, ...pending]);
-  state.previous = { seq: newSeq, id, base: baseVersion };
-  const receipt: WriteReceipt = { id, seq: newSeq, coalesced: replaced > 0 };
-  const change: DocChange = { collection: collection.name, key, op, value, source: 'local' };
-  return { receipt, change };
 }
 
 function toPendingWrite(request: WriteRequest, clientId: ClientId, baseVersion: number | null): Omit<PendingWrite, 'seq'> {

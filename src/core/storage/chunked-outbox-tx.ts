@@ -49,6 +49,8 @@ export class ChunkedOutboxTx {
   readonly #writable: boolean;
   readonly #newToken: () => string;
   #ready: Promise<Ready> | undefined;
+  /** The shared index, once {@link #load} has checked it. */
+  #index: PendingWriteIndex | undefined;
   #nextSeq = 0;
   readonly #held = new Map<number, Held>();
   /** Chunks this transaction created for its appended writes, in order. */
@@ -78,25 +80,43 @@ export class ChunkedOutboxTx {
   }
 
   async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
+    const [seq] = await this.appendWrites([write]);
+    return seq as number;
+  }
+
+  /** Appends writes in order: seqs from the outbox state, into chunks created by this transaction. */
+  async appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
     if (!this.#writable) throw readOnlyError();
     await this.#load();
-    const seq = this.#nextSeq++;
-    // A record that still carries a `seq` (copied from a dead letter) gets a new one all the same.
-    const { seq: _old, v, ...fresh } = write as PendingWrite;
-    const record: PendingWrite = { v, seq, ...fresh };
-    let tail = this.#created.at(-1);
-    if (tail === undefined || tail.chunk.writes.length >= CHUNK_WRITES) {
-      tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true };
-      this.#created.push(tail);
-      this.#held.set(seq, tail);
+    const seqs: number[] = new Array(writes.length);
+    const checks: Promise<void>[] = [];
+    for (const [i, write] of writes.entries()) {
+      const seq = this.#nextSeq++;
+      // A record that still carries a `seq` (copied from a dead letter) gets a new one all the same.
+      const { seq: _old, v, ...fresh } = write as PendingWrite;
+      const record: PendingWrite = { v, seq, ...fresh };
+      let tail = this.#created.at(-1);
+      if (tail === undefined || tail.chunk.writes.length >= CHUNK_WRITES) {
+        tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true };
+        this.#created.push(tail);
+        this.#held.set(seq, tail);
+      }
+      tail.chunk.writes.push(record);
+      tail.hi = seq;
+      seqs[i] = seq;
+      // Ids are unique: another write may only share this one's id hash, which a read settles.
+      const others = this.#candidatesNow('id', record.id).filter((other) => other !== seq);
+      this.#changes.add(record);
+      if (others.length > 0) checks.push(this.#refuseDuplicate(record, others));
     }
-    tail.chunk.writes.push(record);
-    tail.hi = seq;
-    this.#changes.add(record);
-    this.#counted(1);
-    const others = await this.#find(this.#candidates('id', record.id), (w) => w.id === record.id && w.seq !== seq);
-    if (others.length > 0) throw new DOMException(`A pending write with id ${record.id} already exists.`, 'ConstraintError');
-    return seq;
+    this.#counted(writes.length);
+    await Promise.all(checks);
+    return seqs;
+  }
+
+  async #refuseDuplicate(record: PendingWrite, candidates: number[]): Promise<void> {
+    const found = await this.#find(Promise.resolve(candidates), (w) => w.id === record.id && w.seq !== record.seq);
+    if (found.length > 0) throw new DOMException(`A pending write with id ${record.id} already exists.`, 'ConstraintError');
   }
 
   async putWrite(write: PendingWrite): Promise<void> {
@@ -244,6 +264,7 @@ export class ChunkedOutboxTx {
       const index = this.#keeper.at(stored.token);
       if (index !== undefined) {
         this.#nextSeq = stored.nextSeq;
+        this.#index = index;
         return { base: stored, index };
       }
     }
@@ -266,6 +287,7 @@ export class ChunkedOutboxTx {
     const base = isOutboxState(stored) ? stored : { nextSeq: maxSeq + 1, token: `recovered:${this.#newToken()}` };
     this.#keeper.rebuilt(index, base.token);
     this.#nextSeq = base.nextSeq;
+    this.#index = index;
     return { base, index };
   }
 
@@ -273,10 +295,21 @@ export class ChunkedOutboxTx {
   #candidates(by: 'id', id: string): Promise<number[]>;
   #candidates(by: 'doc', collection: string, key: string): Promise<number[]>;
   async #candidates(by: 'id' | 'doc', a: string, b?: string): Promise<number[]> {
-    const { index } = await this.#load();
+    await this.#load();
+    return by === 'id' ? this.#candidatesNow('id', a) : this.#candidatesNow('doc', a, b as string);
+  }
+
+  /** {@link #candidates} once the state is loaded. */
+  #candidatesNow(by: 'id', id: string): number[];
+  #candidatesNow(by: 'doc', collection: string, key: string): number[];
+  #candidatesNow(by: 'id' | 'doc', a: string, b?: string): number[] {
+    const index = this.#index as PendingWriteIndex;
     const lookup = (i: PendingWriteIndex) => (by === 'id' ? i.idCandidates(a) : i.docCandidates(a, b as string));
-    const seqs = new Set(lookup(index).filter((seq) => !this.#changes.removed(seq)));
-    for (const seq of lookup(this.#changes.added)) seqs.add(seq);
+    const shared = lookup(index);
+    const own = lookup(this.#changes.added);
+    if (own.length === 0 && shared.length === 0) return [];
+    const seqs = new Set(shared.filter((seq) => !this.#changes.removed(seq)));
+    for (const seq of own) seqs.add(seq);
     return [...seqs];
   }
 

@@ -1,4 +1,4 @@
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, unwrap, wrap } from 'idb';
 import { OutboxError } from '../../errors.ts';
 import type { ConflictRecord } from '../../protocol/conflict-record.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
@@ -247,6 +247,19 @@ class IdbStorageTx implements StorageTx {
     await this.#tx.objectStore(STORE_DOCS).put!(doc);
   }
 
+  /** One plain request per document and one promise for the lot: requests of a transaction succeed in order, so the last one's success means all did. */
+  putDocs(docs: readonly StoredDoc[]): Promise<void> {
+    const store = unwrap(this.#tx.objectStore(STORE_DOCS)) as IDBObjectStore;
+    let last: IDBRequest | undefined;
+    for (const doc of docs) last = store.put(doc);
+    if (last === undefined) return Promise.resolve();
+    const request = last;
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+  }
+
   async deleteDoc(collection: string, key: string): Promise<void> {
     await this.#tx.objectStore(STORE_DOCS).delete!([collection, key]);
   }
@@ -269,6 +282,10 @@ class IdbStorageTx implements StorageTx {
 
   addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
     return this.#outbox.addWrite(write);
+  }
+
+  appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
+    return this.#outbox.appendWrites(writes);
   }
 
   putWrite(write: PendingWrite): Promise<void> {

@@ -107,6 +107,16 @@ export class MemoryStorageTx implements StorageTx {
     return doc === undefined ? undefined : structuredClone(doc);
   }
 
+  async putDocs(docs: readonly StoredDoc[]): Promise<void> {
+    for (const doc of docs) await this.putDoc(doc);
+  }
+
+  async appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
+    const seqs: number[] = [];
+    for (const write of writes) seqs.push(await this.addWrite(write));
+    return seqs;
+  }
+
   getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
     return Promise.all(keys.map((key) => this.getDoc(collection, key)));
   }

@@ -33,6 +33,8 @@ export interface StorageTx {
   /** Many documents of one collection, in the order of `keys` (undefined where there is none). */
   getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]>;
   putDoc(doc: StoredDoc): Promise<void>;
+  /** Puts many documents; resolves once all are written (one promise for the lot). */
+  putDocs(docs: readonly StoredDoc[]): Promise<void>;
   deleteDoc(collection: string, key: string): Promise<void>;
   /** Documents of one collection in key order with key > `after`, at most `limit`. */
   listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]>;
@@ -43,6 +45,8 @@ export interface StorageTx {
   // outbox: key seq (auto-increment, never reused, even after deletes or clears)
   /** Appends a write and returns its new `seq`. */
   addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number>;
+  /** Appends writes in order and returns their new seqs, as many `addWrite`s would (an id already held fails it). */
+  appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]>;
   /** Replaces the write with the same `seq`. */
   putWrite(write: PendingWrite): Promise<void>;
   getWrite(seq: number): Promise<PendingWrite | undefined>;

@@ -81,8 +81,8 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
       const sabotaged = wrapStorage(storage, {
         wrapTx: (tx) =>
           overrideTx(tx, {
-            addWrite: async () => {
-              throw new Error('disk on fire after the document put');
+            appendWrites: async () => {
+              throw new Error('disk on fire while appending the pending write');
             },
           }),
       });

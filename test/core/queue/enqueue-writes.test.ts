@@ -141,9 +141,9 @@ describe.each(storages)('enqueue through LocalStore (%s)', (_label, makeStorage)
         wrapStorage(storage, {
           wrapTx: (tx) =>
             overrideTx(tx, {
-              addWrite: async (write) => {
+              appendWrites: async (writes) => {
                 if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-                return tx.addWrite(write);
+                return tx.appendWrites(writes);
               },
             }),
         }),
