@@ -19,7 +19,13 @@ export async function buildBenchPages(): Promise<string> {
     logLevel: 'warn',
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     worker: { format: 'es' },
-    build: { outDir: PAGES_OUT_DIR, emptyOutDir: true, target: 'es2022', minify: true, sourcemap: false },
+    build: {
+      outDir: PAGES_OUT_DIR,
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: process.env.BENCH_NO_MINIFY !== '1',
+      sourcemap: false,
+    },
   });
   return PAGES_OUT_DIR;
 }

@@ -248,6 +248,18 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         ]);
       });
 
+      test('lists the writes of many documents at once, each in seq order, in the order asked', async () => {
+        const storage = await open();
+        const seqs = await storage.transact('readwrite', async (tx) => [
+          await tx.addWrite(makeWrite('prefs', 'a')),
+          await tx.addWrite(makeWrite('prefs', 'b')),
+          await tx.addWrite(makeWrite('other', 'c')),
+          await tx.addWrite(makeWrite('prefs', 'a', { op: 'delete', value: undefined })),
+        ]);
+        const lists = await storage.transact('readonly', (tx) => tx.listWritesForDocs('prefs', ['c', 'a', 'b']));
+        expect(lists.map((writes) => writes.map((w) => w.seq))).toEqual([[], [seqs[0], seqs[3]], [seqs[1]]]);
+      });
+
       test('counts all writes and the writes of one collection', async () => {
         const storage = await open();
         await storage.transact('readwrite', async (tx) => {

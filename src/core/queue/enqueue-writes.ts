@@ -54,8 +54,8 @@ export function isUnsent(write: PendingWrite): boolean {
  * Applies a group of writes inside one readwrite transaction: each writes (or removes) its
  * document and appends a pending write, with the same outcome as applying them one by one.
  *
- * Built for a group to cost about one request per write: the documents are read together per
- * collection (`getDocs`), the group is then worked out in memory, and each document is written
+ * Built for a group to cost about one request per write: the documents and their pending writes
+ * are read together per collection (`getDocs`, `listWritesForDocs`), the group is then worked out in memory, and each document is written
  * once, as the group left it (`putDocs`), and the pending writes appended together
  * (`appendWrites`), in the order the writes came.
  *
@@ -157,20 +157,21 @@ async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): 
     const keys = byCollection.get(collection);
     if (keys === undefined) byCollection.set(collection, [key]);
     else keys.push(key);
+  }
+  for (const [collection, keys] of byCollection) {
+    const stateOf = (key: string) => states.get(docKey(collection.name, key)) as DocState;
+    reads.push(
+      tx.getDocs(collection.name, keys).then((docs) => {
+        for (const [i, key] of keys.entries()) stateOf(key).doc = docs[i];
+      }),
+    );
     if (collection.coalesce) {
       reads.push(
-        tx.listWritesForDoc(collection.name, key).then((writes) => {
-          state.replaceable = writes.filter(isUnsent);
+        tx.listWritesForDocs(collection.name, keys).then((lists) => {
+          for (const [i, key] of keys.entries()) stateOf(key).replaceable = (lists[i] as PendingWrite[]).filter(isUnsent);
         }),
       );
     }
-  }
-  for (const [collection, keys] of byCollection) {
-    reads.push(
-      tx.getDocs(collection.name, keys).then((docs) => {
-        for (const [i, key] of keys.entries()) (states.get(docKey(collection.name, key)) as DocState).doc = docs[i];
-      }),
-    );
   }
   await Promise.all(reads);
   return states;

@@ -216,6 +216,27 @@ export class ChunkedOutboxTx {
     return writes.sort((a, b) => a.seq - b.seq);
   }
 
+  /** Many documents' writes: one look at the index for all, reads only where it has candidates. */
+  async listWritesForDocs(collection: string, keys: readonly string[]): Promise<PendingWrite[][]> {
+    await this.#load();
+    const out: PendingWrite[][] = new Array(keys.length);
+    const reads: Promise<void>[] = [];
+    for (const [i, key] of keys.entries()) {
+      const candidates = this.#candidatesNow('doc', collection, key);
+      if (candidates.length === 0) {
+        out[i] = [];
+        continue;
+      }
+      reads.push(
+        this.#find(Promise.resolve(candidates), (w) => w.collection === collection && w.key === key).then((writes) => {
+          out[i] = writes.sort((a, b) => a.seq - b.seq);
+        }),
+      );
+    }
+    await Promise.all(reads);
+    return out;
+  }
+
   /** Every write, or those of one collection: a scan (counting all of them is O(1) through the stored counts). */
   async countWrites(collection?: string): Promise<number> {
     let count = 0;

@@ -312,6 +312,10 @@ class IdbStorageTx implements StorageTx {
     return this.#outbox.listWritesForDoc(collection, key);
   }
 
+  listWritesForDocs(collection: string, keys: readonly string[]): Promise<PendingWrite[][]> {
+    return this.#outbox.listWritesForDocs(collection, keys);
+  }
+
   async countWrites(collection?: string): Promise<number> {
     return collection === undefined ? this.#counts.count('pending') : this.#outbox.countWrites(collection);
   }

@@ -117,6 +117,10 @@ export class MemoryStorageTx implements StorageTx {
     return seqs;
   }
 
+  listWritesForDocs(collection: string, keys: readonly string[]): Promise<PendingWrite[][]> {
+    return Promise.all(keys.map((key) => this.listWritesForDoc(collection, key)));
+  }
+
   getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
     return Promise.all(keys.map((key) => this.getDoc(collection, key)));
   }

@@ -56,6 +56,8 @@ export interface StorageTx {
   listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]>;
   /** Writes to one document in seq order. */
   listWritesForDoc(collection: string, key: string): Promise<PendingWrite[]>;
+  /** The writes of many documents of one collection, each in seq order, in the order of `keys`. */
+  listWritesForDocs(collection: string, keys: readonly string[]): Promise<PendingWrite[][]>;
   /** All writes, or those of one collection. */
   countWrites(collection?: string): Promise<number>;
 

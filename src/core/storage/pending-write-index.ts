@@ -38,8 +38,10 @@ function removeFrom(map: Map<number, Bucket>, h: number, seq: number): void {
   }
 }
 
+const NONE: readonly number[] = Object.freeze([]);
+
 function seqsIn(bucket: Bucket | undefined): readonly number[] {
-  if (bucket === undefined) return [];
+  if (bucket === undefined) return NONE;
   return typeof bucket === 'number' ? [bucket] : bucket;
 }
 
