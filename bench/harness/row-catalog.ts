@@ -40,6 +40,14 @@ export const ROWS: readonly RowSpec[] = [
     network: false,
   },
   {
+    id: 'raw-outbox-records',
+    label:
+      "raw IndexedDB, the records of N Outbox puts (documents + pending writes in chunks), one transaction — the Outbox's floor",
+    group: 'baseline',
+    place: 'worker',
+    network: false,
+  },
+  {
     id: 'workbox-push-request',
     label: 'workbox-background-sync Queue.pushRequest (awaited)',
     group: 'peer',

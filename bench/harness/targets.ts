@@ -33,6 +33,13 @@ export function judgeTargets(rows: readonly RowSummary[]): TargetVerdict[] {
   const heap10 = extra(rows, 'outbox-drain-memory', 'peakHeapMB');
   const heap100 = extra(rows, 'outbox-drain-memory-10x', 'peakHeapMB');
   return [
+    ratioTarget(
+      'concurrent worker puts ≥ 80% of the one-transaction limit (issue 2)',
+      median(rows, 'worker-put-concurrent'),
+      median(rows, 'raw-one-tx'),
+      0.8,
+      '×',
+    ),
     ratioTarget('concurrent page puts ≥ 70% of the one-transaction limit', concurrent, median(rows, 'raw-one-tx'), 0.7, '×'),
     ratioTarget('concurrent page puts ≥ 15× Workbox pushRequest', concurrent, median(rows, 'workbox-push-request'), 15, '×'),
     ratioTarget(

@@ -6,6 +6,7 @@ import {
   runDrain,
   workerPutAwaited,
   workerPutConcurrent,
+  workerRawRecords,
 } from './rows/outbox-rows.ts';
 import { dexieAdd, dexieBulkAdd, idbKeyvalSet } from './rows/peer-rows.ts';
 import { rawOneTx, rawPutPerTx } from './rows/raw-idb.ts';
@@ -15,6 +16,7 @@ import { workboxPushRequest, workboxReplay } from './rows/workbox-rows.ts';
 export const pageRows: Record<string, RowRunner> = {
   'raw-put-per-tx': rawPutPerTx,
   'raw-one-tx': rawOneTx,
+  'raw-outbox-records': workerRawRecords,
   'workbox-push-request': workboxPushRequest,
   'idb-keyval-set': idbKeyvalSet,
   'dexie-add': dexieAdd,

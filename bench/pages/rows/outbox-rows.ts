@@ -76,7 +76,7 @@ export const outboxPutAwaited = pagePuts('awaited');
 export const outboxPutConcurrent = pagePuts('concurrent');
 
 /** LocalStore called inside a worker (no page→worker hop). */
-function workerPuts(mode: 'awaited' | 'concurrent'): RowRunner {
+function workerPuts(mode: 'awaited' | 'concurrent' | 'raw-records'): RowRunner {
   return async (n, { runId }) => {
     const dbName = `local-store-${runId}`;
     const worker = new Worker(new URL('../workers/local-store.worker.ts', import.meta.url), { type: 'module' });
@@ -96,6 +96,8 @@ function workerPuts(mode: 'awaited' | 'concurrent'): RowRunner {
 
 export const workerPutAwaited = workerPuts('awaited');
 export const workerPutConcurrent = workerPuts('concurrent');
+/** The floor: the Outbox's records for N puts, written by plain IndexedDB calls in the same kind of worker. */
+export const workerRawRecords = workerPuts('raw-records');
 
 /** State a drain row keeps between its untimed preparation and its timed run. */
 interface PreparedDrain {
