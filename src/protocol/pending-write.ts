@@ -13,12 +13,12 @@ export const errorInfoSchema = z.object({ code: z.string(), message: z.string() 
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 /**
- * One write waiting in the outbox. Stored as-is in IndexedDB (store `outbox`,
- * key `seq`), so a developer reading DevTools → Application → IndexedDB sees this.
+ * One write waiting in the outbox. Stored as-is in IndexedDB (store `outbox`, inside the chunk
+ * records `{ firstSeq, writes }`), so a developer reading DevTools → Application → IndexedDB sees this.
  */
 export const pendingWriteSchema = z.strictObject({
   v: z.literal(RECORD_VERSION),
-  /** Outbox order; auto-increment, never reused. Also the per-client sequence sent to the server. */
+  /** Outbox order; increasing, never reused. Also the per-client sequence sent to the server. */
   seq: z.number().int().positive(),
   /** Idempotency key. */
   id: writeIdSchema,

@@ -60,6 +60,8 @@ export class ChunkedOutboxTx {
   readonly #changes = new IndexChanges();
   readonly #counted: (change: number) => void;
   #commit: { readonly base: string; readonly token: string } | undefined;
+  /** The store lookups of {@link #owner}, one after another. */
+  #lookups: Promise<unknown> = Promise.resolve();
 
   /**
    * @param counted called with +1 / -1 as writes are added or removed, for the stored counts.
@@ -196,7 +198,7 @@ export class ChunkedOutboxTx {
       if (first !== undefined && take(this.#view(first))) return out;
       let cursor = first?.firstSeq ?? afterSeq;
       // Bounded by the store: each page moves the cursor past the chunks it read.
-      for (let count = 4; ; count = Math.min(count * 2, 64)) {
+      for (let count = Math.min(64, Math.ceil(limit / CHUNK_WRITES)); ; count = Math.min(count * 2, 64)) {
         const page = (await this.#io.after(cursor, count)).filter((chunk) => chunk.firstSeq < createdFrom);
         for (const chunk of page) if (take(this.#view(chunk))) return out;
         const last = page.at(-1);
@@ -344,15 +346,30 @@ export class ChunkedOutboxTx {
 
   /** The chunk that owns `seq` as this transaction sees it, if any. */
   async #owner(seq: number): Promise<Held | undefined> {
-    for (const held of this.#held.values()) if (held.chunk.firstSeq <= seq && seq <= held.hi) return held;
+    const held = this.#heldOwner(seq);
+    if (held !== undefined) return held;
     await this.#load();
     if (this.#created.length > 0 && seq >= (this.#created[0] as Held).chunk.firstSeq) {
       let owner: Held | undefined;
-      for (const held of this.#created) if (held.chunk.firstSeq <= seq) owner = held;
+      for (const created of this.#created) if (created.chunk.firstSeq <= seq) owner = created;
       return owner;
     }
-    const stored = await this.#io.owner(seq);
-    return stored === undefined ? undefined : this.#hold(stored);
+    // One store lookup at a time: pipelined callers (settling a batch deletes hundreds of seqs at
+    // once) then find the chunk the first lookup fetched instead of each reading it again.
+    const lookup = this.#lookups.then(async () => {
+      const found = this.#heldOwner(seq);
+      if (found !== undefined) return found;
+      const stored = await this.#io.owner(seq);
+      return stored === undefined ? undefined : this.#hold(stored);
+    });
+    this.#lookups = lookup.catch(() => undefined);
+    return lookup;
+  }
+
+  /** The held chunk whose seqs span `seq`, if any. */
+  #heldOwner(seq: number): Held | undefined {
+    for (const held of this.#held.values()) if (held.chunk.firstSeq <= seq && seq <= held.hi) return held;
+    return undefined;
   }
 
   /** The held version of a stored chunk (holding it if this transaction may change it). */

@@ -42,7 +42,7 @@ export interface StorageTx {
   /** Removes every document of a collection; returns how many. */
   clearDocs(collection: string): Promise<number>;
 
-  // outbox: key seq (auto-increment, never reused, even after deletes or clears)
+  // outbox: by seq (increasing, never reused, even after deletes or clears)
   /** Appends a write and returns its new `seq`. */
   addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number>;
   /** Appends writes in order and returns their new seqs, as many `addWrite`s would (an id already held fails it). */

@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest';
+import { type ChunkRequests, ChunkedOutboxTx } from '../../../src/core/storage/chunked-outbox-tx.ts';
+import { CHUNK_WRITES, type OutboxChunk, type OutboxState, toChunks } from '../../../src/core/storage/outbox-chunk.ts';
+import { IndexKeeper } from '../../../src/core/storage/pending-write-index.ts';
+import type { PendingWrite } from '../../../src/protocol/pending-write.ts';
+import { makeWrite } from '../../contracts/storage-fixtures.ts';
+
+/** Chunk requests over a plain map, counting what the transaction asks of the store. */
+function countingStore(writes: PendingWrite[]) {
+  const chunks = new Map<number, OutboxChunk>(toChunks(writes).map((c) => [c.firstSeq, structuredClone(c)]));
+  let state: OutboxState = { nextSeq: (writes.at(-1)?.seq ?? 0) + 1, token: 'seeded' };
+  const calls = { owner: 0, after: [] as number[], chunksRead: 0 };
+  const sorted = () => [...chunks.keys()].sort((a, b) => a - b);
+  const io: ChunkRequests = {
+    owner: async (seq) => {
+      calls.owner += 1;
+      const key = sorted()
+        .filter((k) => k <= seq)
+        .at(-1);
+      if (key === undefined) return undefined;
+      calls.chunksRead += 1;
+      return structuredClone(chunks.get(key));
+    },
+    after: async (after, count) => {
+      calls.after.push(count);
+      const page = sorted()
+        .filter((k) => k > after)
+        .slice(0, count);
+      calls.chunksRead += page.length;
+      return page.map((k) => structuredClone(chunks.get(k) as OutboxChunk));
+    },
+    put: async (chunk) => chunks.set(chunk.firstSeq, structuredClone(chunk)),
+    delete: async (firstSeq) => chunks.delete(firstSeq),
+    getState: async () => state,
+    putState: async (next) => {
+      state = next;
+    },
+  };
+  return { io, calls, chunks };
+}
+
+const seeded = (n: number): PendingWrite[] =>
+  Array.from({ length: n }, (_, i) => ({ ...makeWrite('events', `e${i}`), seq: i + 1 }));
+
+describe('ChunkedOutboxTx', () => {
+  test('deleting every write of a chunk at once reads that chunk from the store once', async () => {
+    const { io, calls, chunks } = countingStore(seeded(CHUNK_WRITES * 2));
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      true,
+      () => {},
+      () => 'next',
+    );
+    await Promise.all(Array.from({ length: CHUNK_WRITES }, (_, i) => tx.deleteWrite(i + 1)));
+    await tx.finish();
+    expect(calls.owner).toBe(1);
+    expect([...chunks.keys()]).toEqual([CHUNK_WRITES + 1]);
+  });
+
+  test('asking for the oldest write reads one chunk, not a page of them', async () => {
+    const { io, calls } = countingStore(seeded(CHUNK_WRITES * 10));
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      false,
+      () => {},
+      () => 'next',
+    );
+    await tx.getWriteById('not-there'); // loads the index (a full read, once per connection)
+    calls.chunksRead = 0;
+    const [oldest] = await tx.listWrites(CHUNK_WRITES * 3, 1);
+    expect(oldest?.seq).toBe(CHUNK_WRITES * 3 + 1);
+    expect(calls.chunksRead).toBeLessThanOrEqual(2);
+  });
+});
