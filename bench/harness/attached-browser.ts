@@ -26,8 +26,8 @@ export interface RunParams {
   readonly serverOrigin?: string | undefined;
 }
 
-/** Generous bound for one run: 60 s plus 20 ms per operation (Workbox replay runs at ~100/s). */
-export const timeoutMs = (n: number): number => 60_000 + n * 20;
+/** Generous bound for one run: 60 s plus 50 ms per operation (Workbox replay runs at 30–100/s, depending on the machine's disk). */
+export const timeoutMs = (n: number): number => 60_000 + n * 50;
 
 /** Rejects when `promise` has not settled within `ms`. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

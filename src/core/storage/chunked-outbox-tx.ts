@@ -27,9 +27,9 @@ interface Ready {
 }
 
 /** Clean chunks kept for reuse within one transaction; more are dropped (they can be read again). */
-const CLEAN_CHUNKS_KEPT = 256;
+const CLEAN_CHUNKS_KEPT = 16;
 /** Chunks read per request while rebuilding the index. */
-const REBUILD_PAGE = 256;
+const REBUILD_PAGE = 16;
 
 const readOnlyError = (): DOMException =>
   new DOMException('The transaction is read-only: the outbox cannot be changed in it.', 'ReadOnlyError');
@@ -198,7 +198,7 @@ export class ChunkedOutboxTx {
       if (first !== undefined && take(this.#view(first))) return out;
       let cursor = first?.firstSeq ?? afterSeq;
       // Bounded by the store: each page moves the cursor past the chunks it read.
-      for (let count = Math.min(64, Math.ceil(limit / CHUNK_WRITES)); ; count = Math.min(count * 2, 64)) {
+      for (let count = Math.min(16, Math.ceil(limit / CHUNK_WRITES)); ; count = Math.min(count * 2, 16)) {
         const page = (await this.#io.after(cursor, count)).filter((chunk) => chunk.firstSeq < createdFrom);
         for (const chunk of page) if (take(this.#view(chunk))) return out;
         const last = page.at(-1);
