@@ -126,7 +126,8 @@ export class ChunkedOutboxTx {
     await this.#load();
     const record = { ...write };
     const found = await this.#owner(write.seq);
-    const held = found === undefined ? this.#holdFresh(write.seq) : this.#live(found);
+    // Through #live either way: a chunk dropped while clean would otherwise be changed and never written back.
+    const held = this.#live(found ?? this.#holdFresh(write.seq));
     const { at, found: exists } = positionIn(held.chunk, write.seq);
     if (exists) {
       this.#changes.remove(held.chunk.writes[at] as PendingWrite);
@@ -390,7 +391,7 @@ export class ChunkedOutboxTx {
     if (known !== undefined) return known;
     const held: Held = { chunk, hi: chunk.writes.at(-1)?.seq ?? chunk.firstSeq, dirty: false };
     this.#held.set(chunk.firstSeq, held);
-    this.#dropCleanChunks();
+    this.#dropCleanChunks(held);
     return held;
   }
 
@@ -405,11 +406,12 @@ export class ChunkedOutboxTx {
     return held;
   }
 
-  #dropCleanChunks(): void {
+  /** Drops the oldest clean chunks beyond {@link CLEAN_CHUNKS_KEPT}; never `keep` (the one just held) nor a fresh one. */
+  #dropCleanChunks(keep: Held): void {
     if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
     for (const [firstSeq, held] of this.#held) {
       if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
-      if (!held.dirty) this.#held.delete(firstSeq);
+      if (!held.dirty && held !== keep && !this.#fresh.includes(held)) this.#held.delete(firstSeq);
     }
   }
 }

@@ -84,6 +84,9 @@ export class IndexChanges {
   readonly #removed = new Map<number, IndexedWrite>();
 
   add(write: IndexedWrite): void {
+    // A seq put again in the same transaction (a lease, then an attempt) keeps one entry.
+    const earlier = this.#addedWrites.get(write.seq);
+    if (earlier !== undefined) this.added.remove(earlier);
     this.added.add(write);
     this.#addedWrites.set(write.seq, write);
   }

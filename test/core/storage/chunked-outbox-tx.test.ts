@@ -73,4 +73,22 @@ describe('ChunkedOutboxTx', () => {
     expect(oldest?.seq).toBe(CHUNK_WRITES * 3 + 1);
     expect(calls.chunksRead).toBeLessThanOrEqual(2);
   });
+
+  test('a write put below every chunk while many chunks are changed is still written back', async () => {
+    const writes = seeded(CHUNK_WRITES * 20).map((w) => ({ ...w, seq: w.seq + 1_000 }));
+    const { io, chunks } = countingStore(writes);
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      true,
+      () => {},
+      () => 'next',
+    );
+    // One delete in each of 20 chunks: 20 changed chunks held, more than the clean ones kept.
+    for (let c = 0; c < 20; c++) await tx.deleteWrite(1_001 + c * CHUNK_WRITES);
+    const lone = { ...makeWrite('events', 'lone'), seq: 5 };
+    await tx.putWrite(lone);
+    await tx.finish();
+    expect(chunks.get(5)?.writes.map((w) => w.id)).toEqual([lone.id]);
+  });
 });

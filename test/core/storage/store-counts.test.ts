@@ -7,6 +7,7 @@ import type { OutboxStorage, StorageTx } from '../../../src/core/storage/outbox-
 import { COUNTS_META_KEY } from '../../../src/core/storage/store-counts.ts';
 import type { PendingWrite } from '../../../src/protocol/pending-write.ts';
 import { makeConflict, makeDeadLetter, makeWrite } from '../../contracts/storage-fixtures.ts';
+import { seeded } from '../../support/seeded-random.ts';
 
 const indexedDB = new IDBFactory();
 
@@ -14,18 +15,6 @@ const kinds: [string, (name: string) => Promise<OutboxStorage>][] = [
   ['memory', async (name) => createMemoryOutboxStorage(name)],
   ['IndexedDB (fake-indexeddb)', (name) => openIdbOutboxStorage(name, { indexedDB })],
 ];
-
-/** A small deterministic generator (mulberry32), so a failing sequence can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Real {
   pending: number;

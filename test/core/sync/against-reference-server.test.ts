@@ -11,24 +11,13 @@ import { createFetchTransport } from '../../../src/core/sync/fetch-transport.ts'
 import { SyncLoop } from '../../../src/core/sync/sync-loop.ts';
 import type { JsonValue } from '../../../src/protocol/json-value.ts';
 import { sessionResponseSchema } from '../../../src/protocol/pull-messages.ts';
+import { seeded } from '../../support/seeded-random.ts';
 
 const counters = defineCollection({
   name: 'counters',
   kind: 'append',
   schema: z.object({ n: z.number().int() }).strict() as z.ZodType<JsonValue>,
 });
-
-/** A seeded generator (mulberry32), so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Wraps fetch so that a share of requests fail at random, in the three ways a real network fails:
