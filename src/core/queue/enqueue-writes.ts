@@ -129,7 +129,9 @@ export async function enqueueWrites(
     keptAt[i] = kept.length;
     kept.push(write);
   }
-  const [seqs] = await Promise.all([tx.appendWrites(kept), tx.putDocs(puts), ...removals]);
+  // Appended first: a document put with the very value of its pending write is then stored once (see the IndexedDB storage).
+  const seqs = await tx.appendWrites(kept);
+  await Promise.all([tx.putDocs(puts), ...removals]);
   return requests.map((request, i) => {
     const plan = planned[i] as (typeof planned)[number];
     const seq = seqs[keptAt[plan.slot.at] as number] as number;

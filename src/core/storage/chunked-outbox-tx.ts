@@ -15,6 +15,9 @@ export interface ChunkRequests {
 }
 
 /** A chunk as this transaction sees it. `hi` is the highest seq it has held, so every seq in [firstSeq, hi] is its own. */
+/** Told when a stored write is replaced (`after`) or removed (`after` undefined). */
+export type WriteChanged = (before: PendingWrite, after: PendingWrite | undefined) => void;
+
 interface Held {
   readonly chunk: OutboxChunk;
   hi: number;
@@ -59,6 +62,7 @@ export class ChunkedOutboxTx {
   readonly #fresh: Held[] = [];
   readonly #changes = new IndexChanges();
   readonly #counted: (change: number) => void;
+  readonly #changed: WriteChanged;
   #commit: { readonly base: string; readonly token: string } | undefined;
   /** The store lookups of {@link #owner}, one after another. */
   #lookups: Promise<unknown> = Promise.resolve();
@@ -66,6 +70,7 @@ export class ChunkedOutboxTx {
   /**
    * @param counted called with +1 / -1 as writes are added or removed, for the stored counts.
    * @param newToken a fresh random token for the outbox state.
+   * @param changed called as a stored write is replaced or removed (doc-value-links.ts).
    */
   constructor(
     io: ChunkRequests,
@@ -73,7 +78,9 @@ export class ChunkedOutboxTx {
     writable: boolean,
     counted: (change: number) => void,
     newToken: () => string,
+    changed: WriteChanged = () => {},
   ) {
+    this.#changed = changed;
     this.#io = io;
     this.#counted = counted;
     this.#keeper = keeper;
@@ -130,8 +137,10 @@ export class ChunkedOutboxTx {
     const held = this.#live(found ?? this.#holdFresh(write.seq));
     const { at, found: exists } = positionIn(held.chunk, write.seq);
     if (exists) {
-      this.#changes.remove(held.chunk.writes[at] as PendingWrite);
+      const before = held.chunk.writes[at] as PendingWrite;
+      this.#changes.remove(before);
       held.chunk.writes[at] = record;
+      this.#changed(before, record);
     } else {
       held.chunk.writes.splice(at, 0, record);
       this.#counted(1);
@@ -167,6 +176,7 @@ export class ChunkedOutboxTx {
     this.#changes.remove(removed as PendingWrite);
     this.#counted(-1);
     live.dirty = true;
+    this.#changed(removed as PendingWrite, undefined);
   }
 
   async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {

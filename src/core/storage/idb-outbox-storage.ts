@@ -5,6 +5,7 @@ import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { ChunkedOutboxTx } from './chunked-outbox-tx.ts';
+import { type DocRecord, type DocRequests, DocValueLinks } from './doc-value-links.ts';
 import {
   DB_VERSION,
   STORE_CONFLICTS,
@@ -32,7 +33,7 @@ import { COUNTS_META_KEY, type CountableStore, type CountName, TxCounts } from '
 export const WRITE_DURABILITY: IDBTransactionDurability = 'strict';
 
 interface OutboxDb extends DBSchema {
-  docs: { key: [string, string]; value: StoredDoc };
+  docs: { key: [string, string]; value: DocRecord };
   outbox: { key: number; value: OutboxChunk };
   deadLetters: { key: string; value: DeadLetter; indexes: { 'by-deadAt': number } };
   conflicts: { key: string; value: ConflictRecord; indexes: { 'by-at': number } };
@@ -184,6 +185,15 @@ function chunkRequests(tx: Tx): ChunkRequests {
   };
 }
 
+/** The document requests of {@link DocValueLinks} over one transaction. */
+function docRequests(tx: Tx): DocRequests {
+  const store = tx.objectStore(STORE_DOCS);
+  return {
+    get: (collection, key) => store.get([collection, key]),
+    put: (record) => store.put!(record),
+  };
+}
+
 /** Documents per group above which {@link IdbStorageTx.getDocs} first asks which of them exist, in one request. */
 const KEY_SCAN_FROM = 16;
 
@@ -192,6 +202,7 @@ class IdbStorageTx implements StorageTx {
   readonly #tx: Tx;
   readonly #counts: TxCounts;
   readonly #outbox: ChunkedOutboxTx;
+  readonly #links: DocValueLinks;
 
   constructor(tx: Tx, keeper: IndexKeeper, writable: boolean, newToken: () => string) {
     this.#tx = tx;
@@ -207,11 +218,20 @@ class IdbStorageTx implements StorageTx {
       get: () => meta.get(COUNTS_META_KEY),
       put: (counts) => meta.put!(counts, COUNTS_META_KEY),
     });
-    this.#outbox = new ChunkedOutboxTx(chunkRequests(tx), keeper, writable, (n) => this.#counts.adjust('pending', n), newToken);
+    this.#links = new DocValueLinks(docRequests(tx), (seq) => this.#outbox.getWrite(seq));
+    this.#outbox = new ChunkedOutboxTx(
+      chunkRequests(tx),
+      keeper,
+      writable,
+      (n) => this.#counts.adjust('pending', n),
+      newToken,
+      (before, after) => this.#links.writeChanged(before, after),
+    );
   }
 
   /** Writes the outbox's changed chunks, then the counts; called after `fn`, still inside the transaction. */
   async finish(): Promise<void> {
+    await this.#links.finish();
     await this.#outbox.finish();
     await this.#counts.write();
   }
@@ -222,7 +242,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
-    return this.#tx.objectStore(STORE_DOCS).get([collection, key]);
+    return this.#links.resolve(await this.#tx.objectStore(STORE_DOCS).get([collection, key]));
   }
 
   /**
@@ -232,7 +252,7 @@ class IdbStorageTx implements StorageTx {
    */
   async getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
     const store = this.#tx.objectStore(STORE_DOCS);
-    const read = (key: string) => store.get([collection, key]);
+    const read = async (key: string) => this.#links.resolve(await store.get([collection, key]));
     if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
     const sorted = [...keys].sort();
     const limit = keys.length * 2;
@@ -244,14 +264,14 @@ class IdbStorageTx implements StorageTx {
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {
-    await this.#tx.objectStore(STORE_DOCS).put!(doc);
+    await this.#tx.objectStore(STORE_DOCS).put!(this.#links.toRecord(doc));
   }
 
   /** One plain request per document and one promise for the lot: requests of a transaction succeed in order, so the last one's success means all did. */
   putDocs(docs: readonly StoredDoc[]): Promise<void> {
     const store = unwrap(this.#tx.objectStore(STORE_DOCS)) as IDBObjectStore;
     let last: IDBRequest | undefined;
-    for (const doc of docs) last = store.put(doc);
+    for (const doc of docs) last = store.put(this.#links.toRecord(doc));
     if (last === undefined) return Promise.resolve();
     const request = last;
     return new Promise((resolve, reject) => {
@@ -261,12 +281,14 @@ class IdbStorageTx implements StorageTx {
   }
 
   async deleteDoc(collection: string, key: string): Promise<void> {
+    this.#links.deleted(collection, key);
     await this.#tx.objectStore(STORE_DOCS).delete!([collection, key]);
   }
 
   async listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]> {
     if (limit <= 0) return [];
-    return this.#tx.objectStore(STORE_DOCS).getAll(docRange(collection, after), limit);
+    const records = await this.#tx.objectStore(STORE_DOCS).getAll(docRange(collection, after), limit);
+    return Promise.all(records.map((record) => this.#links.resolve(record))) as Promise<StoredDoc[]>;
   }
 
   async countDocs(collection: string): Promise<number> {
@@ -276,16 +298,20 @@ class IdbStorageTx implements StorageTx {
   async clearDocs(collection: string): Promise<number> {
     const store = this.#tx.objectStore(STORE_DOCS);
     const count = await store.count(docRange(collection));
+    this.#links.cleared(collection);
     await store.delete!(docRange(collection));
     return count;
   }
 
-  addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
-    return this.#outbox.addWrite(write);
+  async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
+    const [seq] = await this.appendWrites([write]);
+    return seq as number;
   }
 
-  appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
-    return this.#outbox.appendWrites(writes);
+  async appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
+    const seqs = await this.#outbox.appendWrites(writes);
+    this.#links.appended(writes, seqs);
+    return seqs;
   }
 
   putWrite(write: PendingWrite): Promise<void> {

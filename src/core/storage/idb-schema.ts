@@ -6,8 +6,10 @@ import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
  * Schema version of the database. Raise it together with a step in {@link upgradeSchema}.
  * - 1: `outbox` held one record per pending write (auto-increment `seq`, indexes `by-id` and `by-doc`).
  * - 2: `outbox` holds chunks of writes keyed by `firstSeq` (outbox-chunk.ts); seqs come from meta.
+ * - 3: a document put with its pending write may hold `valueSeq` instead of `value` (doc-value-links.ts).
+ *   Nothing to convert; the version keeps older code, which would read such a document as valueless, out.
  */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export const STORE_DOCS = 'docs';
 export const STORE_OUTBOX = 'outbox';
