@@ -64,6 +64,8 @@ export class ChunkedOutboxTx {
   readonly #counted: (change: number) => void;
   readonly #changed: WriteChanged;
   #commit: { readonly base: string; readonly token: string } | undefined;
+  /** Puts of created chunks issued as soon as they filled up, awaited by {@link finish}. */
+  readonly #early: Promise<unknown>[] = [];
   /** The store lookups of {@link #owner}, one after another. */
   #lookups: Promise<unknown> = Promise.resolve();
 
@@ -112,6 +114,7 @@ export class ChunkedOutboxTx {
       }
       tail.chunk.writes.push(record);
       tail.hi = seq;
+      if (tail.chunk.writes.length === CHUNK_WRITES) this.#putEarly(tail);
       seqs[i] = seq;
       // Ids are unique: another write may only share this one's id hash, which a read settles.
       const others = this.#candidatesNow('id', record.id).filter((other) => other !== seq);
@@ -121,6 +124,17 @@ export class ChunkedOutboxTx {
     this.#counted(writes.length);
     await Promise.all(checks);
     return seqs;
+  }
+
+  /**
+   * Stores a chunk that just filled up at once, so IndexedDB writes it while the rest of the group
+   * is worked out instead of after it. A later change in this transaction marks it dirty again.
+   */
+  #putEarly(held: Held): void {
+    const put = this.#io.put(held.chunk);
+    put.catch(() => {});
+    this.#early.push(put);
+    held.dirty = false;
   }
 
   async #refuseDuplicate(record: PendingWrite, candidates: number[]): Promise<void> {
@@ -266,7 +280,7 @@ export class ChunkedOutboxTx {
   async finish(): Promise<void> {
     if (this.#ready === undefined) return;
     const { base } = await this.#ready;
-    const requests: Promise<unknown>[] = [];
+    const requests: Promise<unknown>[] = this.#early.splice(0);
     for (const held of this.#held.values()) {
       if (!held.dirty) continue;
       requests.push(held.chunk.writes.length === 0 ? this.#io.delete(held.chunk.firstSeq) : this.#io.put(held.chunk));
