@@ -35,8 +35,6 @@ interface DocState {
   readonly collection: Collection;
   readonly key: string;
   doc: StoredDoc | undefined;
-  /** Whether this group changed the document (it is written once, as the group left it). */
-  changed: boolean;
   /** Earlier pending writes that were never sent, so a coalescing write may replace them. */
   replaceable: PendingWrite[];
   /** The latest write of this group to this document (coalescing collections only). */
@@ -50,92 +48,111 @@ export function isUnsent(write: PendingWrite): boolean {
   return write.leaseUntil === null && write.attempts === 0;
 }
 
+/** Writes worked out and issued at a time: IndexedDB stores one slice while the next is worked out. */
+export const SLICE_WRITES = 1024;
+
 /**
  * Applies a group of writes inside one readwrite transaction: each writes (or removes) its
  * document and appends a pending write, with the same outcome as applying them one by one.
  *
- * Built for a group to cost about one request per write: the documents and their pending writes
- * are read together per collection (`getDocs`, `listWritesForDocs`), the group is then worked out in memory, and each document is written
- * once, as the group left it (`putDocs`), and the pending writes appended together
- * (`appendWrites`), in the order the writes came.
+ * Built for a group to cost about one request per write, and for IndexedDB never to wait on
+ * the library: the documents of the whole group are read together per collection (`getDocs`) up
+ * front; the group is then worked out in slices of {@link SLICE_WRITES}, and each slice's pending
+ * writes are appended (`appendWrites`) and its documents written (`putDocs`) before the next slice
+ * is worked out, so the database stores one slice while the library prepares the next. A document
+ * is written once per slice, as the slice left it.
  *
  * A coalescing write keeps the id of the first write it replaces: those writes never reached the
  * server, so the id is still unused there, and every caller's `whenSynced(id)` follows the one
- * write that now carries the document. A write replaced within the group is never appended; its
- * receipt names the write that carries it. Replaced stored writes are deleted before the appends,
- * so an id is never held twice.
+ * write that now carries the document. A write replaced within its slice is never appended; one
+ * replaced from an earlier slice, or stored before, is deleted before the slice's appends, so an
+ * id is never held twice. A receipt names the write that carries its write in the end.
  */
 export async function enqueueWrites(
   tx: StorageTx,
   clientId: ClientId,
   requests: readonly WriteRequest[],
+  sliceWrites = SLICE_WRITES,
 ): Promise<EnqueuedWrite[]> {
-  const states = await readDocStates(tx, requests);
-  const stale: number[] = [];
-  const appends: (Omit<PendingWrite, 'seq'> | undefined)[] = [];
+  const docs = readDocs(tx, requests);
+  const states = new Map<string, DocState>();
+  /** The seq of every write appended so far, by its place in the group's appends. */
+  const seqAt: number[] = [];
   const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
-  for (const request of requests) {
-    const { collection, key, op, value } = request;
-    const state = states.get(docKey(collection.name, key)) as DocState;
-    let baseVersion = state.doc?.version ?? null;
-    let id = request.id;
-    let slot: Slot = { at: appends.length };
-    let replaced = 0;
-    if (collection.coalesce) {
-      // The replaced writes never reached the server, so the new one is based on what the first of them was.
-      const first = state.replaceable[0] ?? state.previous;
-      if (first !== undefined) {
-        baseVersion = 'base' in first ? first.base : first.baseVersion;
-        id = first.id;
+  const docWrites: Promise<unknown>[] = [];
+  for (let from = 0; from < requests.length; from += sliceWrites) {
+    const slice = requests.slice(from, from + sliceWrites);
+    await addDocStates(tx, slice, states, await docs);
+    const first = seqAt.length;
+    const stale: number[] = [];
+    const appends: (Omit<PendingWrite, 'seq'> | undefined)[] = [];
+    const touched = new Set<DocState>();
+    for (const request of slice) {
+      const { collection, key, op, value } = request;
+      const state = states.get(docKey(collection.name, key)) as DocState;
+      let baseVersion = state.doc?.version ?? null;
+      let id = request.id;
+      let slot: Slot = { at: first + appends.length };
+      let replaced = 0;
+      if (collection.coalesce) {
+        // The replaced writes never reached the server, so the new one is based on what the first of them was.
+        const earliest = state.replaceable[0] ?? state.previous;
+        if (earliest !== undefined) {
+          baseVersion = 'base' in earliest ? earliest.base : earliest.baseVersion;
+          id = earliest.id;
+        }
+        for (const write of state.replaceable) stale.push(write.seq);
+        replaced = state.replaceable.length;
+        state.replaceable = [];
+        if (state.previous !== undefined) {
+          slot = state.previous.slot;
+          // Appended by an earlier slice: delete it as stored; else drop it from this slice's appends.
+          if (slot.at < first) stale.push(seqAt[slot.at] as number);
+          else appends[slot.at - first] = undefined;
+          slot.at = first + appends.length;
+          replaced += 1;
+        }
+        state.previous = { slot, id, base: baseVersion };
       }
-      for (const write of state.replaceable) stale.push(write.seq);
-      replaced = state.replaceable.length;
-      state.replaceable = [];
-      if (state.previous !== undefined) {
-        appends[state.previous.slot.at] = undefined;
-        slot = state.previous.slot;
-        slot.at = appends.length;
-        replaced += 1;
-      }
-      state.previous = { slot, id, base: baseVersion };
+      state.doc =
+        op === 'put'
+          ? {
+              collection: collection.name,
+              key,
+              value: value as JsonValue,
+              version: state.doc?.version ?? null,
+              schemaVersion: collection.version,
+              updatedAt: request.createdAt,
+            }
+          : undefined;
+      touched.add(state);
+      appends.push(toPendingWrite({ ...request, id }, clientId, baseVersion));
+      planned.push({ slot, id, coalesced: replaced > 0 });
     }
-    state.doc =
-      op === 'put'
-        ? {
-            collection: collection.name,
-            key,
-            value: value as JsonValue,
-            version: state.doc?.version ?? null,
-            schemaVersion: collection.version,
-            updatedAt: request.createdAt,
-          }
-        : undefined;
-    state.changed = true;
-    appends.push(toPendingWrite({ ...request, id }, clientId, baseVersion));
-    planned.push({ slot, id, coalesced: replaced > 0 });
+    if (stale.length > 0) await Promise.all(stale.map((seq) => tx.deleteWrite(seq)));
+    const kept: Omit<PendingWrite, 'seq'>[] = [];
+    const keptAt: number[] = [];
+    for (const [i, write] of appends.entries()) {
+      if (write === undefined) continue;
+      keptAt.push(first + i);
+      kept.push(write);
+    }
+    // Appended first: a document put with the very value of its pending write is then stored once (see the IndexedDB storage).
+    const seqs = await tx.appendWrites(kept);
+    for (const [i, at] of keptAt.entries()) seqAt[at] = seqs[i] as number;
+    // Holes where a write was replaced within the slice: keeps seqAt's length equal to the appends so far.
+    seqAt.length = first + appends.length;
+    const puts: StoredDoc[] = [];
+    for (const state of touched) {
+      if (state.doc !== undefined) puts.push(state.doc);
+      else docWrites.push(tx.deleteDoc(state.collection.name, state.key));
+    }
+    docWrites.push(tx.putDocs(puts));
   }
-  if (stale.length > 0) await Promise.all(stale.map((seq) => tx.deleteWrite(seq)));
-  const puts: StoredDoc[] = [];
-  const removals: Promise<void>[] = [];
-  for (const state of states.values()) {
-    if (!state.changed) continue;
-    if (state.doc !== undefined) puts.push(state.doc);
-    else removals.push(tx.deleteDoc(state.collection.name, state.key));
-  }
-  const kept: Omit<PendingWrite, 'seq'>[] = [];
-  const keptAt: number[] = new Array(appends.length);
-  for (const [i, write] of appends.entries()) {
-    if (write === undefined) continue;
-    keptAt[i] = kept.length;
-    kept.push(write);
-  }
-  // Appended first: a document put with the very value of its pending write is then stored once (see the IndexedDB storage).
-  const seqs = await tx.appendWrites(kept);
-  await Promise.all([tx.putDocs(puts), ...removals]);
+  await Promise.all(docWrites);
   return requests.map((request, i) => {
     const plan = planned[i] as (typeof planned)[number];
-    const seq = seqs[keptAt[plan.slot.at] as number] as number;
-    const receipt: WriteReceipt = { id: plan.id, seq, coalesced: plan.coalesced };
+    const receipt: WriteReceipt = { id: plan.id, seq: seqAt[plan.slot.at] as number, coalesced: plan.coalesced };
     const change: DocChange = {
       collection: request.collection.name,
       key: request.key,
@@ -147,36 +164,52 @@ export async function enqueueWrites(
   });
 }
 
-async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, DocState>> {
-  const states = new Map<string, DocState>();
-  const byCollection = new Map<Collection, string[]>();
-  const reads: Promise<void>[] = [];
+/** The stored documents of the whole group, read together per collection, by document key. */
+async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, StoredDoc | undefined>> {
+  const byCollection = new Map<string, Set<string>>();
   for (const { collection, key } of requests) {
+    const keys = byCollection.get(collection.name);
+    if (keys === undefined) byCollection.set(collection.name, new Set([key]));
+    else keys.add(key);
+  }
+  const docs = new Map<string, StoredDoc | undefined>();
+  await Promise.all(
+    [...byCollection].map(async ([collection, set]) => {
+      const keys = [...set];
+      const found = await tx.getDocs(collection, keys);
+      for (const [i, key] of keys.entries()) docs.set(docKey(collection, key), found[i]);
+    }),
+  );
+  return docs;
+}
+
+/** Adds the states of the slice's documents not met before: their stored document and, when coalescing, their unsent writes. */
+async function addDocStates(
+  tx: StorageTx,
+  slice: readonly WriteRequest[],
+  states: Map<string, DocState>,
+  docs: ReadonlyMap<string, StoredDoc | undefined>,
+): Promise<void> {
+  const unsent = new Map<Collection, string[]>();
+  for (const { collection, key } of slice) {
     const id = docKey(collection.name, key);
     if (states.has(id)) continue;
-    const state: DocState = { collection, key, doc: undefined, changed: false, replaceable: [], previous: undefined };
-    states.set(id, state);
-    const keys = byCollection.get(collection);
-    if (keys === undefined) byCollection.set(collection, [key]);
+    const doc = docs.get(id);
+    states.set(id, { collection, key, doc, replaceable: [], previous: undefined });
+    if (!collection.coalesce) continue;
+    const keys = unsent.get(collection);
+    if (keys === undefined) unsent.set(collection, [key]);
     else keys.push(key);
   }
-  for (const [collection, keys] of byCollection) {
-    const stateOf = (key: string) => states.get(docKey(collection.name, key)) as DocState;
-    reads.push(
-      tx.getDocs(collection.name, keys).then((docs) => {
-        for (const [i, key] of keys.entries()) stateOf(key).doc = docs[i];
-      }),
-    );
-    if (collection.coalesce) {
-      reads.push(
-        tx.listWritesForDocs(collection.name, keys).then((lists) => {
-          for (const [i, key] of keys.entries()) stateOf(key).replaceable = (lists[i] as PendingWrite[]).filter(isUnsent);
-        }),
-      );
-    }
-  }
-  await Promise.all(reads);
-  return states;
+  await Promise.all(
+    [...unsent].map(async ([collection, keys]) => {
+      const lists = await tx.listWritesForDocs(collection.name, keys);
+      for (const [i, key] of keys.entries()) {
+        const state = states.get(docKey(collection.name, key)) as DocState;
+        state.replaceable = (lists[i] as PendingWrite[]).filter(isUnsent);
+      }
+    }),
+  );
 }
 
 function toPendingWrite(request: WriteRequest, clientId: ClientId, baseVersion: number | null): Omit<PendingWrite, 'seq'> {
