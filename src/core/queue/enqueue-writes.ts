@@ -48,8 +48,10 @@ export function isUnsent(write: PendingWrite): boolean {
   return write.leaseUntil === null && write.attempts === 0;
 }
 
-/** Writes worked out and issued at a time: IndexedDB stores one slice while the next is worked out. */
+/** Most writes worked out and issued at a time: IndexedDB stores one slice while the next is worked out. */
 export const SLICE_WRITES = 1024;
+/** The first slice: small, so IndexedDB gets its first writes soon; each next slice doubles up to {@link SLICE_WRITES}. */
+const FIRST_SLICE = 128;
 
 /**
  * Applies a group of writes inside one readwrite transaction: each writes (or removes) its
@@ -57,7 +59,7 @@ export const SLICE_WRITES = 1024;
  *
  * Built for a group to cost about one request per write, and for IndexedDB never to wait on
  * the library: the documents of the whole group are read together per collection (`getDocs`) up
- * front; the group is then worked out in slices of {@link SLICE_WRITES}, and each slice's pending
+ * front; the group is then worked out in slices (growing to {@link SLICE_WRITES}), and each slice's pending
  * writes are appended (`appendWrites`) and its documents written (`putDocs`) before the next slice
  * is worked out, so the database stores one slice while the library prepares the next. A document
  * is written once per slice, as the slice left it.
@@ -80,8 +82,8 @@ export async function enqueueWrites(
   const seqAt: number[] = [];
   const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
   const docWrites: Promise<unknown>[] = [];
-  for (let from = 0; from < requests.length; from += sliceWrites) {
-    const slice = requests.slice(from, from + sliceWrites);
+  for (let from = 0, size = Math.min(FIRST_SLICE, sliceWrites); from < requests.length; from += size, size = Math.min(size * 2, sliceWrites)) {
+    const slice = requests.slice(from, from + size);
     await addDocStates(tx, slice, states, await docs);
     const first = seqAt.length;
     const stale: number[] = [];
@@ -126,7 +128,7 @@ export async function enqueueWrites(
             }
           : undefined;
       touched.add(state);
-      appends.push(toPendingWrite({ ...request, id }, clientId, baseVersion));
+      appends.push(toPendingWrite(request, id, clientId, baseVersion));
       planned.push({ slot, id, coalesced: replaced > 0 });
     }
     if (stale.length > 0) await Promise.all(stale.map((seq) => tx.deleteWrite(seq)));
@@ -164,20 +166,18 @@ export async function enqueueWrites(
   });
 }
 
-/** The stored documents of the whole group, read together per collection, by document key. */
-async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, StoredDoc | undefined>> {
+/** The stored documents of the whole group, read together per collection, by document key (absent: no document). */
+async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, StoredDoc>> {
   const byCollection = new Map<string, Set<string>>();
   for (const { collection, key } of requests) {
     const keys = byCollection.get(collection.name);
     if (keys === undefined) byCollection.set(collection.name, new Set([key]));
     else keys.add(key);
   }
-  const docs = new Map<string, StoredDoc | undefined>();
+  const docs = new Map<string, StoredDoc>();
   await Promise.all(
     [...byCollection].map(async ([collection, set]) => {
-      const keys = [...set];
-      const found = await tx.getDocs(collection, keys);
-      for (const [i, key] of keys.entries()) docs.set(docKey(collection, key), found[i]);
+      for (const doc of await tx.getDocs(collection, [...set])) if (doc !== undefined) docs.set(docKey(collection, doc.key), doc);
     }),
   );
   return docs;
@@ -188,7 +188,7 @@ async function addDocStates(
   tx: StorageTx,
   slice: readonly WriteRequest[],
   states: Map<string, DocState>,
-  docs: ReadonlyMap<string, StoredDoc | undefined>,
+  docs: ReadonlyMap<string, StoredDoc>,
 ): Promise<void> {
   const unsent = new Map<Collection, string[]>();
   for (const { collection, key } of slice) {
@@ -212,22 +212,11 @@ async function addDocStates(
   );
 }
 
-function toPendingWrite(request: WriteRequest, clientId: ClientId, baseVersion: number | null): Omit<PendingWrite, 'seq'> {
-  const write: Omit<PendingWrite, 'seq'> = {
-    v: 1,
-    id: request.id,
-    clientId,
-    collection: request.collection.name,
-    key: request.key,
-    op: request.op,
-    baseVersion,
-    createdAt: request.createdAt,
-    size: request.size,
-    attempts: 0,
-    leaseUntil: null,
-    firstFailedAt: null,
-    lastError: null,
-  };
+function toPendingWrite(request: WriteRequest, id: WriteId, clientId: ClientId, baseVersion: number | null): Omit<PendingWrite, 'seq'> {
+  const { collection, key, op, createdAt, size } = request;
+  const name = collection.name;
   // A delete carries no value at all (not `value: undefined`), so the stored record stays plain.
-  return request.op === 'put' ? { ...write, value: request.value as JsonValue } : write;
+  return op === 'put'
+    ? { v: 1, id, clientId, collection: name, key, op, baseVersion, createdAt, size, attempts: 0, leaseUntil: null, firstFailedAt: null, lastError: null, value: request.value as JsonValue }
+    : { v: 1, id, clientId, collection: name, key, op, baseVersion, createdAt, size, attempts: 0, leaseUntil: null, firstFailedAt: null, lastError: null };
 }

@@ -15,6 +15,19 @@ export interface ChunkRequests {
 }
 
 /** A chunk as this transaction sees it. `hi` is the highest seq it has held, so every seq in [firstSeq, hi] is its own. */
+/**
+ * The record to store for an appended write: its fields in the schema's order with `seq` second,
+ * and no `value` key for a delete. A write that still carries a `seq` (copied from a dead letter)
+ * gets the new one all the same.
+ */
+function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
+  const { v, id, clientId, collection, key, op, value, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError } =
+    write;
+  return value === undefined
+    ? { v, seq, id, clientId, collection, key, op, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError }
+    : { v, seq, id, clientId, collection, key, op, value, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError };
+}
+
 /** Told when a stored write is replaced (`after`) or removed (`after` undefined). */
 export type WriteChanged = (before: PendingWrite, after: PendingWrite | undefined) => void;
 
@@ -103,9 +116,7 @@ export class ChunkedOutboxTx {
     const checks: Promise<void>[] = [];
     for (const [i, write] of writes.entries()) {
       const seq = this.#nextSeq++;
-      // A record that still carries a `seq` (copied from a dead letter) gets a new one all the same.
-      const { seq: _old, v, ...fresh } = write as PendingWrite;
-      const record: PendingWrite = { v, seq, ...fresh };
+      const record = withSeq(write, seq);
       let tail = this.#created.at(-1);
       if (tail === undefined || tail.chunk.writes.length >= CHUNK_WRITES) {
         tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true };
@@ -294,11 +305,9 @@ export class ChunkedOutboxTx {
     await Promise.all(requests);
   }
 
-  /** Tells the connection's index how the transaction ended. */
+  /** Tells the connection's index how the transaction ended (a commit's changes are folded in when its token is next read). */
   ended(committed: boolean): void {
-    if (this.#commit === undefined) return;
-    if (committed) this.#keeper.committed(this.#commit.base, this.#commit.token);
-    else this.#keeper.aborted(this.#commit.base);
+    if (this.#commit !== undefined && !committed) this.#keeper.aborted(this.#commit.base);
   }
 
   #load(): Promise<Ready> {

@@ -259,8 +259,15 @@ class IdbStorageTx implements StorageTx {
     const range = IDBKeyRange.bound([collection, sorted[0] as string], [collection, sorted.at(-1) as string]);
     const present = await store.getAllKeys(range, limit);
     if (present.length >= limit) return Promise.all(keys.map(read));
+    const docs: (StoredDoc | undefined)[] = new Array(keys.length).fill(undefined);
+    if (present.length === 0) return docs;
     const existing = new Set(present.map((key) => key[1]));
-    return Promise.all(keys.map((key) => (existing.has(key) ? read(key) : undefined)));
+    const reads: Promise<void>[] = [];
+    for (const [i, key] of keys.entries()) {
+      if (existing.has(key)) reads.push(read(key).then((doc) => void (docs[i] = doc)));
+    }
+    await Promise.all(reads);
+    return docs;
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {

@@ -151,16 +151,14 @@ export class IndexKeeper {
     this.#token = token;
   }
 
-  /** Records a transaction's changes as it writes its new token (it may still abort). */
+  /**
+   * Records a transaction's changes as it writes its new token (it may still abort). Once it has
+   * committed, the next {@link at} that reads its token folds them in, off the committing writes' path.
+   */
   committing(base: string, token: string, changes: IndexChanges): void {
     this.#commits.set(base, { token, changes });
   }
 
-  /** The transaction that wrote `token` on top of `base` committed: fold it in now. */
-  committed(base: string, token: string): void {
-    this.at(token);
-    this.#commits.delete(base);
-  }
 
   /** The transaction aborted: its changes never happened. */
   aborted(base: string): void {
