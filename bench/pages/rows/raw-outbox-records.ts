@@ -20,7 +20,8 @@ function openPatternDb(name: string): Promise<IDBDatabase> {
 
 /**
  * The floor for Outbox puts: the records one Outbox transaction must write for N puts (each
- * document, each pending write with its copy of the value in chunks of 128, the counters),
+ * document, pointing at the pending write that holds its value; each pending write, in chunks
+ * of 128; the counters and the outbox state; src/core/storage/doc-value-links.ts),
  * written with plain IndexedDB calls and no library code at all: no validation, no ids, no
  * promises per write, durability 'strict' like the Outbox. Run inside a worker, beside the
  * LocalStore row, so the two differ only by the library's own work.
@@ -36,8 +37,8 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
     for (let i = 0; i < n; i++) {
       const key = `item-${i}`;
       const value = makeRecord(i);
-      docs.put({ collection: 'items', key, value, version: null, schemaVersion: 1, updatedAt: now });
       const seq = i + 1;
+      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq });
       chunk.push({
         v: 1,
         seq,
@@ -61,6 +62,7 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
       }
     }
     tx.objectStore('meta').put({ pending: n, deadLetters: 0, conflicts: 0 }, 'storeCounts');
+    tx.objectStore('meta').put({ nextSeq: n + 1, token: 'c0ffee00-1' }, 'outboxState');
     await committed(tx);
   });
   const count = await new Promise<number>((resolve, reject) => {
