@@ -384,6 +384,101 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
       );
     });
 
+    // The IndexedDB storage stores such a document once, pointing at the write (doc-value-links.ts): these pin what that must never change.
+    describe('a document put with the very value of a write appended before it', () => {
+      const VALUE = { n: 42 };
+      const linked = async (storage: OutboxStorage): Promise<number> =>
+        storage.transact('readwrite', async (tx) => {
+          const [seq] = await tx.appendWrites([makeWrite('prefs', 'a', { value: VALUE })]);
+          await tx.putDoc(makeDoc('prefs', 'a', VALUE));
+          return seq as number;
+        });
+      const docValue = (storage: OutboxStorage) =>
+        storage.transact('readonly', async (tx) => [
+          (await tx.getDoc('prefs', 'a'))?.value,
+          (await tx.getDocs('prefs', ['a']))[0]?.value,
+          (await tx.listDocs('prefs', undefined, 10))[0]?.value,
+        ]);
+
+      test('reads back with its value, in every read, and after reopening', async () => {
+        const name = freshName();
+        const storage = await open(name);
+        await linked(storage);
+        expect(await docValue(storage)).toEqual([VALUE, VALUE, VALUE]);
+        if (!factory.persistent) return;
+        storage.close();
+        expect(await docValue(await open(name))).toEqual([VALUE, VALUE, VALUE]);
+      });
+
+      test('keeps its value when the write is deleted, in a later transaction or the same one', async () => {
+        const storage = await open();
+        const seq = await linked(storage);
+        await storage.transact('readwrite', (tx) => tx.deleteWrite(seq));
+        expect(await docValue(storage)).toEqual([VALUE, VALUE, VALUE]);
+        const same = await open();
+        const inside = await same.transact('readwrite', async (tx) => {
+          const [s] = await tx.appendWrites([makeWrite('prefs', 'a', { value: VALUE })]);
+          await tx.putDoc(makeDoc('prefs', 'a', VALUE));
+          await tx.deleteWrite(s as number);
+          return (await tx.getDoc('prefs', 'a'))?.value;
+        });
+        expect(inside).toEqual(VALUE);
+        expect(await docValue(same)).toEqual([VALUE, VALUE, VALUE]);
+      });
+
+      test('keeps its value when the write is replaced by one with another value, and reads inside that transaction see it', async () => {
+        const storage = await open();
+        const seq = await linked(storage);
+        const inside = await storage.transact('readwrite', async (tx) => {
+          const write = (await tx.getWrite(seq)) as PendingWrite;
+          await tx.putWrite({ ...write, value: { n: 7 } });
+          return (await tx.getDoc('prefs', 'a'))?.value;
+        });
+        expect(inside).toEqual(VALUE);
+        expect(await docValue(storage)).toEqual([VALUE, VALUE, VALUE]);
+        expect((await storage.transact('readonly', (tx) => tx.getWrite(seq)))?.value).toEqual({ n: 7 });
+      });
+
+      test('still reads its value after the write was leased and tried (same value), and after it then goes', async () => {
+        const storage = await open();
+        const seq = await linked(storage);
+        await storage.transact('readwrite', async (tx) => {
+          const write = (await tx.getWrite(seq)) as PendingWrite;
+          await tx.putWrite({ ...write, attempts: 1, leaseUntil: 9_000 });
+        });
+        expect(await docValue(storage)).toEqual([VALUE, VALUE, VALUE]);
+        await storage.transact('readwrite', (tx) => tx.deleteWrite(seq));
+        expect(await docValue(storage)).toEqual([VALUE, VALUE, VALUE]);
+      });
+
+      test('written again, deleted or cleared in the transaction that deletes the write, stays as that transaction left it', async () => {
+        const storage = await open();
+        const [a, b, c] = await storage.transact('readwrite', async (tx) => {
+          const values = [{ n: 1 }, { n: 2 }, { n: 3 }];
+          const seqs = await tx.appendWrites(
+            values.map((value, i) => makeWrite(['prefs', 'notes', 'events'][i] as string, 'a', { value })),
+          );
+          await Promise.all(values.map((value, i) => tx.putDoc(makeDoc(['prefs', 'notes', 'events'][i] as string, 'a', value))));
+          return seqs;
+        });
+        await storage.transact('readwrite', async (tx) => {
+          // Each change comes while the delete's own bookkeeping may still be reading the document.
+          await tx.deleteWrite(a as number);
+          await tx.putDoc(makeDoc('prefs', 'a', { n: 10 }));
+          await tx.deleteWrite(b as number);
+          await tx.deleteDoc('notes', 'a');
+          await tx.getWrite(c as number);
+          await Promise.all([tx.clearDocs('events'), tx.deleteWrite(c as number)]);
+        });
+        const after = await storage.transact('readonly', async (tx) => [
+          (await tx.getDoc('prefs', 'a'))?.value,
+          await tx.getDoc('notes', 'a'),
+          await tx.countDocs('events'),
+        ]);
+        expect(after).toEqual([{ n: 10 }, undefined, 0]);
+      });
+    });
+
     describe('dead letters and conflicts', () => {
       test('lists dead letters oldest first and deletes them by id', async () => {
         const storage = await open();

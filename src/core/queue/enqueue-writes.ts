@@ -82,7 +82,11 @@ export async function enqueueWrites(
   const seqAt: number[] = [];
   const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
   const docWrites: Promise<unknown>[] = [];
-  for (let from = 0, size = Math.min(FIRST_SLICE, sliceWrites); from < requests.length; from += size, size = Math.min(size * 2, sliceWrites)) {
+  for (
+    let from = 0, size = Math.min(FIRST_SLICE, sliceWrites);
+    from < requests.length;
+    from += size, size = Math.min(size * 2, sliceWrites)
+  ) {
     const slice = requests.slice(from, from + size);
     await addDocStates(tx, slice, states, await docs);
     const first = seqAt.length;
@@ -212,11 +216,45 @@ async function addDocStates(
   );
 }
 
-function toPendingWrite(request: WriteRequest, id: WriteId, clientId: ClientId, baseVersion: number | null): Omit<PendingWrite, 'seq'> {
+function toPendingWrite(
+  request: WriteRequest,
+  id: WriteId,
+  clientId: ClientId,
+  baseVersion: number | null,
+): Omit<PendingWrite, 'seq'> {
   const { collection, key, op, createdAt, size } = request;
   const name = collection.name;
   // A delete carries no value at all (not `value: undefined`), so the stored record stays plain.
   return op === 'put'
-    ? { v: 1, id, clientId, collection: name, key, op, baseVersion, createdAt, size, attempts: 0, leaseUntil: null, firstFailedAt: null, lastError: null, value: request.value as JsonValue }
-    : { v: 1, id, clientId, collection: name, key, op, baseVersion, createdAt, size, attempts: 0, leaseUntil: null, firstFailedAt: null, lastError: null };
+    ? {
+        v: 1,
+        id,
+        clientId,
+        collection: name,
+        key,
+        op,
+        baseVersion,
+        createdAt,
+        size,
+        attempts: 0,
+        leaseUntil: null,
+        firstFailedAt: null,
+        lastError: null,
+        value: request.value as JsonValue,
+      }
+    : {
+        v: 1,
+        id,
+        clientId,
+        collection: name,
+        key,
+        op,
+        baseVersion,
+        createdAt,
+        size,
+        attempts: 0,
+        leaseUntil: null,
+        firstFailedAt: null,
+        lastError: null,
+      };
 }

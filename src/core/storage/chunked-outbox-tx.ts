@@ -21,11 +21,41 @@ export interface ChunkRequests {
  * gets the new one all the same.
  */
 function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
-  const { v, id, clientId, collection, key, op, value, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError } =
-    write;
+  const {
+    v,
+    id,
+    clientId,
+    collection,
+    key,
+    op,
+    value,
+    baseVersion,
+    createdAt,
+    size,
+    attempts,
+    leaseUntil,
+    firstFailedAt,
+    lastError,
+  } = write;
   return value === undefined
     ? { v, seq, id, clientId, collection, key, op, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError }
-    : { v, seq, id, clientId, collection, key, op, value, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError };
+    : {
+        v,
+        seq,
+        id,
+        clientId,
+        collection,
+        key,
+        op,
+        value,
+        baseVersion,
+        createdAt,
+        size,
+        attempts,
+        leaseUntil,
+        firstFailedAt,
+        lastError,
+      };
 }
 
 /** Told when a stored write is replaced (`after`) or removed (`after` undefined). */

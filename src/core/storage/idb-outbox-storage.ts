@@ -178,7 +178,7 @@ function chunkRequests(tx: Tx): ChunkRequests {
   return {
     owner: async (seq) => (await store.openCursor(IDBKeyRange.upperBound(seq), 'prev'))?.value,
     after: (after, count) => store.getAll(IDBKeyRange.lowerBound(after, true), count),
-    put: (chunk) => store.put!(chunk),
+    put: (chunk) => store.put!(chunk, chunk.firstSeq),
     delete: (firstSeq) => store.delete!(firstSeq),
     getState: () => meta.get(OUTBOX_STATE_META_KEY),
     putState: (state: OutboxState) => meta.put!(state, OUTBOX_STATE_META_KEY),
@@ -190,7 +190,7 @@ function docRequests(tx: Tx): DocRequests {
   const store = tx.objectStore(STORE_DOCS);
   return {
     get: (collection, key) => store.get([collection, key]),
-    put: (record) => store.put!(record),
+    put: (record) => store.put!(record, [record.collection, record.key]),
   };
 }
 
@@ -264,21 +264,26 @@ class IdbStorageTx implements StorageTx {
     const existing = new Set(present.map((key) => key[1]));
     const reads: Promise<void>[] = [];
     for (const [i, key] of keys.entries()) {
-      if (existing.has(key)) reads.push(read(key).then((doc) => void (docs[i] = doc)));
+      if (!existing.has(key)) continue;
+      reads.push(
+        read(key).then((doc) => {
+          docs[i] = doc;
+        }),
+      );
     }
     await Promise.all(reads);
     return docs;
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {
-    await this.#tx.objectStore(STORE_DOCS).put!(this.#links.toRecord(doc));
+    await this.#tx.objectStore(STORE_DOCS).put!(this.#links.toRecord(doc), [doc.collection, doc.key]);
   }
 
   /** One plain request per document and one promise for the lot: requests of a transaction succeed in order, so the last one's success means all did. */
   putDocs(docs: readonly StoredDoc[]): Promise<void> {
     const store = unwrap(this.#tx.objectStore(STORE_DOCS)) as IDBObjectStore;
     let last: IDBRequest | undefined;
-    for (const doc of docs) last = store.put(this.#links.toRecord(doc));
+    for (const doc of docs) last = store.put(this.#links.toRecord(doc), [doc.collection, doc.key]);
     if (last === undefined) return Promise.resolve();
     const request = last;
     return new Promise((resolve, reject) => {

@@ -1,13 +1,16 @@
 import type { PendingWrite } from '../../protocol/pending-write.ts';
-import { OUTBOX_STATE_META_KEY, type OutboxState, toChunks } from './outbox-chunk.ts';
+import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import { OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState, toChunks } from './outbox-chunk.ts';
 import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
 
 /**
  * Schema version of the database. Raise it together with a step in {@link upgradeSchema}.
  * - 1: `outbox` held one record per pending write (auto-increment `seq`, indexes `by-id` and `by-doc`).
  * - 2: `outbox` holds chunks of writes keyed by `firstSeq` (outbox-chunk.ts); seqs come from meta.
- * - 3: a document put with its pending write may hold `valueSeq` instead of `value` (doc-value-links.ts).
- *   Nothing to convert; the version keeps older code, which would read such a document as valueless, out.
+ * - 3: `docs` and `outbox` use out-of-line keys (`[collection, key]` and `firstSeq`): a store with a key
+ *   path makes Chromium deserialise a copy of every value put, to read its key from. A document put with
+ *   its pending write may hold `valueSeq` instead of `value` (doc-value-links.ts); the version also keeps
+ *   older code, which would read such a document as valueless, out.
  */
 export const DB_VERSION = 3;
 
@@ -26,8 +29,8 @@ const FIRST_STATE: OutboxState = { nextSeq: 1, token: 'created' };
  */
 export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
   if (oldVersion < 1) {
-    db.createObjectStore(STORE_DOCS, { keyPath: ['collection', 'key'] });
-    db.createObjectStore(STORE_OUTBOX, { keyPath: 'firstSeq' });
+    db.createObjectStore(STORE_DOCS);
+    db.createObjectStore(STORE_OUTBOX);
     db.createObjectStore(STORE_DEAD_LETTERS, { keyPath: 'id' }).createIndex('by-deadAt', 'deadAt');
     db.createObjectStore(STORE_CONFLICTS, { keyPath: 'id' }).createIndex('by-at', 'at');
     // Exact counts kept up to date by every transaction (store-counts.ts): reading them is O(1).
@@ -37,6 +40,18 @@ export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: n
     return;
   }
   if (oldVersion < 2) chunkTheOutbox(db, tx);
+  else if (oldVersion < 3) rekey(db, tx, STORE_OUTBOX, (chunk) => (chunk as OutboxChunk).firstSeq);
+  if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (doc) => [(doc as StoredDoc).collection, (doc as StoredDoc).key]);
+}
+
+/** Recreates a store that had a key path with out-of-line keys, every record kept under the same key. */
+function rekey(db: IDBDatabase, tx: IDBTransaction, name: string, keyOf: (record: unknown) => IDBValidKey): void {
+  const all = tx.objectStore(name).getAll();
+  all.onsuccess = () => {
+    db.deleteObjectStore(name);
+    const store = db.createObjectStore(name);
+    for (const record of all.result) store.put(record, keyOf(record));
+  };
 }
 
 /**
@@ -52,8 +67,8 @@ function chunkTheOutbox(db: IDBDatabase, tx: IDBTransaction): void {
     const probe = old.add({});
     probe.onsuccess = () => {
       db.deleteObjectStore(STORE_OUTBOX);
-      const outbox = db.createObjectStore(STORE_OUTBOX, { keyPath: 'firstSeq' });
-      for (const chunk of toChunks(writes)) outbox.put(chunk);
+      const outbox = db.createObjectStore(STORE_OUTBOX);
+      for (const chunk of toChunks(writes)) outbox.put(chunk, chunk.firstSeq);
       const state: OutboxState = { nextSeq: probe.result as number, token: 'upgraded' };
       tx.objectStore(STORE_META).put(state, OUTBOX_STATE_META_KEY);
     };

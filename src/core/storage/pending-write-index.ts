@@ -159,7 +159,6 @@ export class IndexKeeper {
     this.#commits.set(base, { token, changes });
   }
 
-
   /** The transaction aborted: its changes never happened. */
   aborted(base: string): void {
     this.#commits.delete(base);

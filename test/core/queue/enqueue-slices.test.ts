@@ -35,7 +35,14 @@ function script(seed: number, length: number): WriteRequest[] {
 async function seed(storage: OutboxStorage): Promise<void> {
   await storage.transact('readwrite', async (tx) => {
     await tx.putDoc({ collection: 'prefs', key: 'k0', value: { theme: 'dark' }, version: 5, schemaVersion: 1, updatedAt: 1 });
-    await tx.putDoc({ collection: 'notes', key: 'k1', value: { title: 'sent', body: '' }, version: 2, schemaVersion: 1, updatedAt: 1 });
+    await tx.putDoc({
+      collection: 'notes',
+      key: 'k1',
+      value: { title: 'sent', body: '' },
+      version: 2,
+      schemaVersion: 1,
+      updatedAt: 1,
+    });
     await tx.addWrite({
       v: 1,
       id: 'f'.repeat(32) as WriteId,

@@ -29,6 +29,7 @@ function createVersion1(name: string, writes: Omit<PendingWrite, 'seq'>[], delet
       db.createObjectStore('conflicts', { keyPath: 'id' }).createIndex('by-at', 'at');
       const meta = db.createObjectStore('meta');
       meta.put({ pending: writes.length - deleted, deadLetters: 0, conflicts: 0 }, 'storeCounts');
+      request.transaction?.objectStore('docs').put(OLD_DOC);
       for (const write of writes) outbox.add(write);
       for (let i = 0; i < deleted; i++) outbox.delete(writes.length - i);
     };
@@ -40,7 +41,112 @@ function createVersion1(name: string, writes: Omit<PendingWrite, 'seq'>[], delet
   });
 }
 
+const OLD_DOC = { collection: 'prefs', key: 'kept', value: { theme: 'dark' }, version: 3, schemaVersion: 1, updatedAt: 5 };
+
+/** Creates a database laid out as schema version 2 (chunks and documents in stores with key paths), holding one document and `writes`. */
+function createVersion2(name: string, writes: PendingWrite[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('docs', { keyPath: ['collection', 'key'] }).put(OLD_DOC);
+      const outbox = db.createObjectStore('outbox', { keyPath: 'firstSeq' });
+      for (let i = 0; i < writes.length; i += 128)
+        outbox.put({ firstSeq: (writes[i] as PendingWrite).seq, writes: writes.slice(i, i + 128) });
+      db.createObjectStore('deadLetters', { keyPath: 'id' }).createIndex('by-deadAt', 'deadAt');
+      db.createObjectStore('conflicts', { keyPath: 'id' }).createIndex('by-at', 'at');
+      const meta = db.createObjectStore('meta');
+      meta.put({ pending: writes.length, deadLetters: 0, conflicts: 0 }, 'storeCounts');
+      meta.put({ nextSeq: writes.length + 1, token: 'v2' }, 'outboxState');
+    };
+    request.onsuccess = () => {
+      request.result.close();
+      resolve();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The key paths of the stores as they are on disk. */
+function keyPaths(name: string): Promise<Record<string, string | string[] | null>> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => {
+      const db = request.result;
+      const tx = db.transaction(['docs', 'outbox']);
+      resolve({ docs: tx.objectStore('docs').keyPath, outbox: tx.objectStore('outbox').keyPath });
+      db.close();
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The record the `docs` store holds for one document, read with plain IndexedDB calls. */
+function rawDoc(name: string, collection: string, key: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => {
+      const db = request.result;
+      const get = db.transaction('docs').objectStore('docs').get([collection, key]);
+      get.onsuccess = () => {
+        db.close();
+        resolve(get.result);
+      };
+      get.onerror = () => reject(get.error);
+    };
+    request.onerror = () => reject(request.error);
+  });
+}
+
 describe('openIdbOutboxStorage', () => {
+  test('stores a document put with its pending write once: the record points at the write until the write goes', async () => {
+    const name = `once-${Math.random()}`;
+    const storage = await openIdbOutboxStorage(name, { indexedDB });
+    const value = { theme: 'dark' };
+    const seq = await storage.transact('readwrite', async (tx) => {
+      const [s] = await tx.appendWrites([makeWrite('prefs', 'me', { value })]);
+      await tx.putDoc({ collection: 'prefs', key: 'me', value, version: 4, schemaVersion: 1, updatedAt: 9 });
+      return s as number;
+    });
+    storage.close();
+    expect(await rawDoc(name, 'prefs', 'me')).toEqual({
+      collection: 'prefs',
+      key: 'me',
+      version: 4,
+      schemaVersion: 1,
+      updatedAt: 9,
+      valueSeq: seq,
+    });
+    const reopened = await openIdbOutboxStorage(name, { indexedDB });
+    await reopened.transact('readwrite', (tx) => tx.deleteWrite(seq));
+    reopened.close();
+    expect(await rawDoc(name, 'prefs', 'me')).toEqual({
+      collection: 'prefs',
+      key: 'me',
+      value,
+      version: 4,
+      schemaVersion: 1,
+      updatedAt: 9,
+    });
+  });
+
+  test('upgrades a version 2 database to out-of-line keys: documents and pending writes stay where they were', async () => {
+    const name = `v2-${Math.random()}`;
+    const writes = Array.from({ length: 300 }, (_, i) => ({ ...makeWrite('prefs', `k${i % 10}`), seq: i + 1 }));
+    await createVersion2(name, writes);
+    const storage = await openIdbOutboxStorage(name, { indexedDB });
+    const seen = await storage.transact('readonly', async (tx) => ({
+      doc: await tx.getDoc('prefs', 'kept'),
+      listed: (await tx.listDocs('prefs', undefined, 10)).map((d) => d.key),
+      seqs: (await tx.listWrites(0, 1000)).map((w) => w.seq),
+      byId: (await tx.getWriteById((writes[200] as PendingWrite).id))?.seq,
+    }));
+    expect(seen).toEqual({ doc: OLD_DOC, listed: ['kept'], seqs: writes.map((w) => w.seq), byId: 201 });
+    expect(await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'new')))).toBe(301);
+    storage.close();
+    expect(await keyPaths(name)).toEqual({ docs: null, outbox: null });
+  });
+
   test('upgrades a version 1 database: every pending write keeps its seq and id, and new seqs stay above all old ones', async () => {
     const name = `v1-${Math.random()}`;
     const writes = Array.from({ length: 300 }, (_, i) => makeWrite(i % 2 === 0 ? 'prefs' : 'events', `k${i % 10}`));
@@ -54,6 +160,7 @@ describe('openIdbOutboxStorage', () => {
       await tx.countWrites(),
     ]);
     expect(found).toEqual([151, 30, 298]);
+    expect(await storage.transact('readonly', (tx) => tx.getDoc('prefs', 'kept'))).toEqual(OLD_DOC);
     // Seqs 299 and 300 were handed out (and deleted) under version 1: never again.
     expect(await storage.transact('readwrite', (tx) => tx.addWrite(makeWrite('prefs', 'new')))).toBeGreaterThan(300);
     storage.close();
