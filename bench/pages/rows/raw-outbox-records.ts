@@ -9,8 +9,8 @@ function openPatternDb(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(name, 1);
     req.onupgradeneeded = () => {
-      req.result.createObjectStore('docs', { keyPath: ['collection', 'key'] });
-      req.result.createObjectStore('outbox', { keyPath: 'firstSeq' });
+      req.result.createObjectStore('docs');
+      req.result.createObjectStore('outbox');
       req.result.createObjectStore('meta');
     };
     req.onsuccess = () => resolve(req.result);
@@ -21,7 +21,7 @@ function openPatternDb(name: string): Promise<IDBDatabase> {
 /**
  * The floor for Outbox puts: the records one Outbox transaction must write for N puts (each
  * document, pointing at the pending write that holds its value; each pending write, in chunks
- * of 128; the counters and the outbox state; src/core/storage/doc-value-links.ts),
+ * of 128; the counters and the outbox state; out-of-line keys, as in src/core/storage/idb-schema.ts),
  * written with plain IndexedDB calls and no library code at all: no validation, no ids, no
  * promises per write, durability 'strict' like the Outbox. Run inside a worker, beside the
  * LocalStore row, so the two differ only by the library's own work.
@@ -38,7 +38,7 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
       const key = `item-${i}`;
       const value = makeRecord(i);
       const seq = i + 1;
-      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq });
+      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq }, ['items', key]);
       chunk.push({
         v: 1,
         seq,
@@ -57,7 +57,8 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
         value,
       });
       if (chunk.length === CHUNK || i === n - 1) {
-        outbox.put({ firstSeq: seq - chunk.length + 1, writes: chunk });
+        const firstSeq = seq - chunk.length + 1;
+        outbox.put({ firstSeq, writes: chunk }, firstSeq);
         chunk = [];
       }
     }

@@ -1,5 +1,13 @@
 import type { PendingWrite } from '../../protocol/pending-write.ts';
-import { CHUNK_WRITES, isOutboxState, type OutboxChunk, type OutboxState, positionIn } from './outbox-chunk.ts';
+import {
+  CHUNK_BYTES,
+  CHUNK_WRITES,
+  estimatedBytes,
+  isOutboxState,
+  type OutboxChunk,
+  type OutboxState,
+  positionIn,
+} from './outbox-chunk.ts';
 import { IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
 
 /** The requests the chunked outbox makes of one IndexedDB transaction (structural, so this file needs no `idb`). */
@@ -65,6 +73,9 @@ interface Held {
   readonly chunk: OutboxChunk;
   hi: number;
   dirty: boolean;
+  /** For a chunk this transaction created: its writes' estimated bytes, and whether it takes no more. */
+  bytes?: number;
+  full?: boolean;
 }
 
 interface Ready {
@@ -147,15 +158,19 @@ export class ChunkedOutboxTx {
     for (const [i, write] of writes.entries()) {
       const seq = this.#nextSeq++;
       const record = withSeq(write, seq);
+      const bytes = estimatedBytes(record);
       let tail = this.#created.at(-1);
-      if (tail === undefined || tail.chunk.writes.length >= CHUNK_WRITES) {
-        tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true };
+      // A write that would take the chunk over its byte budget starts the next one.
+      if (tail !== undefined && !tail.full && (tail.bytes ?? 0) + bytes > CHUNK_BYTES) this.#putEarly(tail);
+      if (tail === undefined || tail.full) {
+        tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true, bytes: 0, full: false };
         this.#created.push(tail);
         this.#held.set(seq, tail);
       }
       tail.chunk.writes.push(record);
       tail.hi = seq;
-      if (tail.chunk.writes.length === CHUNK_WRITES) this.#putEarly(tail);
+      tail.bytes = (tail.bytes ?? 0) + bytes;
+      if (tail.chunk.writes.length >= CHUNK_WRITES || tail.bytes >= CHUNK_BYTES) this.#putEarly(tail);
       seqs[i] = seq;
       // Ids are unique: another write may only share this one's id hash, which a read settles.
       const others = this.#candidatesNow('id', record.id).filter((other) => other !== seq);
@@ -169,13 +184,15 @@ export class ChunkedOutboxTx {
 
   /**
    * Stores a chunk that just filled up at once, so IndexedDB writes it while the rest of the group
-   * is worked out instead of after it. A later change in this transaction marks it dirty again.
+   * is worked out instead of after it; appends go to a new chunk. A later change in this
+   * transaction marks it dirty again.
    */
   #putEarly(held: Held): void {
     const put = this.#io.put(held.chunk);
     put.catch(() => {});
     this.#early.push(put);
     held.dirty = false;
+    held.full = true;
   }
 
   async #refuseDuplicate(record: PendingWrite, candidates: number[]): Promise<void> {

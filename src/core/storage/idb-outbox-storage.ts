@@ -254,9 +254,14 @@ class IdbStorageTx implements StorageTx {
     const store = this.#tx.objectStore(STORE_DOCS);
     const read = async (key: string) => this.#links.resolve(await store.get([collection, key]));
     if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
-    const sorted = [...keys].sort();
+    let low = keys[0] as string;
+    let high = low;
+    for (const key of keys) {
+      if (key < low) low = key;
+      else if (key > high) high = key;
+    }
     const limit = keys.length * 2;
-    const range = IDBKeyRange.bound([collection, sorted[0] as string], [collection, sorted.at(-1) as string]);
+    const range = IDBKeyRange.bound([collection, low], [collection, high]);
     const present = await store.getAllKeys(range, limit);
     if (present.length >= limit) return Promise.all(keys.map(read));
     const docs: (StoredDoc | undefined)[] = new Array(keys.length).fill(undefined);

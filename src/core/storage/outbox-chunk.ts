@@ -5,7 +5,8 @@ import type { PendingWrite } from '../../protocol/pending-write.ts';
  * keyed by `firstSeq`. A chunk owns every seq from its `firstSeq` up to the next chunk's, so the
  * chunk holding a seq is the one with the largest `firstSeq` at or below it.
  *
- * A transaction appends its new writes as new chunks of at most {@link CHUNK_WRITES}: one record
+ * A transaction appends its new writes as new chunks of at most {@link CHUNK_WRITES} (and about
+ * {@link CHUNK_BYTES}): one record
  * per group of writes instead of one (plus two index entries) per write, which is what lets a
  * group commit cost about one request per write. Each write inside is the plain
  * {@link PendingWrite} record, so DevTools → Application → IndexedDB still reads as a queue.
@@ -17,6 +18,18 @@ export interface OutboxChunk {
 
 /** Most writes per chunk: big enough to amortise a record, small enough that rewriting one (a lease, an ack) stays cheap. */
 export const CHUNK_WRITES = 128;
+
+/**
+ * Most estimated bytes per chunk an appending transaction fills (a single bigger write still gets a
+ * chunk of its own). Chromium stores a value over 64 KiB as a separate blob file, far slower to
+ * write and to read back than a record; this keeps chunks of bigger documents under that line.
+ */
+export const CHUNK_BYTES = 56 * 1024;
+
+/** Bytes one write adds to its chunk, roughly: its value's JSON size, its key, and about 256 for the other fields. */
+export function estimatedBytes(write: PendingWrite): number {
+  return write.size + 2 * (write.key.length + write.collection.length) + 256;
+}
 
 /** Meta key of the outbox's own state. */
 export const OUTBOX_STATE_META_KEY = 'outboxState';

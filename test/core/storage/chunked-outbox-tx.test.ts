@@ -43,6 +43,42 @@ const seeded = (n: number): PendingWrite[] =>
   Array.from({ length: n }, (_, i) => ({ ...makeWrite('events', `e${i}`), seq: i + 1 }));
 
 describe('ChunkedOutboxTx', () => {
+  test('appended writes of big documents fill chunks that stay under the 64 KiB Chromium stores as a blob file', async () => {
+    const { io, chunks } = countingStore([]);
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      true,
+      () => {},
+      () => 'next',
+    );
+    const text = 'x'.repeat(2_000);
+    const big = Array.from({ length: 100 }, (_, i) => makeWrite('notes', `n${i}`, { value: { text }, size: 2_012 }));
+    const small = Array.from({ length: 300 }, (_, i) => makeWrite('events', `e${i}`));
+    await tx.appendWrites([...big, ...small]);
+    await tx.finish();
+    const stored = [...chunks.values()];
+    expect(stored.flatMap((c) => c.writes).map((w) => w.key)).toEqual([...big, ...small].map((w) => w.key));
+    for (const chunk of stored) expect(new TextEncoder().encode(JSON.stringify(chunk)).length).toBeLessThan(64 * 1024);
+    // Small writes still share chunks of up to CHUNK_WRITES.
+    expect(stored.some((c) => c.writes.length === CHUNK_WRITES)).toBe(true);
+  });
+
+  test('a write bigger than the byte budget gets a chunk of its own', async () => {
+    const { io, chunks } = countingStore([]);
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      true,
+      () => {},
+      () => 'next',
+    );
+    const huge = makeWrite('notes', 'huge', { value: { text: 'y'.repeat(100_000) }, size: 100_012 });
+    await tx.appendWrites([makeWrite('events', 'a'), huge, makeWrite('events', 'b')]);
+    await tx.finish();
+    expect([...chunks.values()].map((c) => c.writes.map((w) => w.key))).toEqual([['a'], ['huge'], ['b']]);
+  });
+
   test('deleting every write of a chunk at once reads that chunk from the store once', async () => {
     const { io, calls, chunks } = countingStore(seeded(CHUNK_WRITES * 2));
     const tx = new ChunkedOutboxTx(
