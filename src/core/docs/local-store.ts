@@ -12,8 +12,8 @@ import type {
   Unsubscribe,
   WriteReceipt,
 } from '../../protocol/outbox-api.ts';
-import { type EnqueuedWrite, enqueueWrites, type WriteRequest } from '../queue/enqueue-writes.ts';
-import { GroupCommit } from '../queue/group-commit.ts';
+import { type EnqueuedWrite, enqueueWrites, type RejectedWrite, type WriteRequest } from '../queue/enqueue-writes.ts';
+import { GroupCommit, JobFailed } from '../queue/group-commit.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { clearCollection } from './clear-collection.ts';
@@ -23,7 +23,7 @@ import { importData } from './import-data.ts';
 import { openStoreMeta } from './open-store-meta.ts';
 import { parseExportFile } from './parse-export-file.ts';
 import { readDoc, readPage } from './read-docs.ts';
-import { assertValidKey, validateValue } from './validate-write.ts';
+import { assertValidKey, parseValue } from './validate-write.ts';
 
 export interface LocalStoreOptions {
   readonly storage: OutboxStorage;
@@ -96,8 +96,8 @@ export class LocalStore {
     try {
       const target = this.collection(collection);
       assertValidKey(key);
-      const checked = validateValue(target, key, value);
-      return this.#group.submit(this.#request(target, key, 'put', checked.value, checked.size));
+      // Parsed now (a copy the caller can no longer change); the size limit is checked in the group.
+      return this.#group.submit(this.#request(target, key, 'put', parseValue(target, key, value), undefined));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -182,12 +182,18 @@ export class LocalStore {
     this.storage.close();
   }
 
-  #request(collection: Collection, key: string, op: 'put' | 'delete', value: JsonValue | undefined, size: number): WriteRequest {
+  #request(
+    collection: Collection,
+    key: string,
+    op: 'put' | 'delete',
+    value: JsonValue | undefined,
+    size: number | undefined,
+  ): WriteRequest {
     return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
   }
 
-  async #commit(requests: readonly WriteRequest[]): Promise<WriteReceipt[]> {
-    let results: EnqueuedWrite[];
+  async #commit(requests: readonly WriteRequest[]): Promise<(WriteReceipt | JobFailed)[]> {
+    let results: (EnqueuedWrite | RejectedWrite)[];
     try {
       results = await this.storage.transact('readwrite', (tx) => enqueueWrites(tx, this.clientId, requests));
     } catch (error) {
@@ -196,9 +202,15 @@ export class LocalStore {
       }
       throw error;
     }
-    this.#feed.emit(results.map((r) => r.change));
-    this.#notifyCommitted(results.length);
-    return results.map((r) => r.receipt);
+    const changes: DocChange[] = [];
+    const outcomes = results.map((r) => {
+      if ('rejected' in r) return new JobFailed(r.rejected);
+      changes.push(r.change);
+      return r.receipt;
+    });
+    this.#feed.emit(changes);
+    if (changes.length > 0) this.#notifyCommitted(changes.length);
+    return outcomes;
   }
 
   #notifyCommitted(count: number): void {

@@ -35,11 +35,10 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * Checks a value against the collection's schema and size limit; returns the parsed value
- * (what zod outputs, e.g. with defaults filled in) and its size in bytes.
- * Throws `invalid-value` with the first issue's path, or `too-large`.
+ * Checks a value against the collection's schema; returns the parsed value (what zod outputs, a
+ * copy, e.g. with defaults filled in). Throws `invalid-value` with the first issue's path.
  */
-export function validateValue(collection: Collection, key: string, value: unknown): { value: JsonValue; size: number } {
+export function parseValue(collection: Collection, key: string, value: unknown): JsonValue {
   const parsed = collection.schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -54,9 +53,14 @@ export function validateValue(collection: Collection, key: string, value: unknow
       { cause: parsed.error },
     );
   }
+  return parsed.data;
+}
+
+/** The size in bytes of a parsed value, within the collection's limit. Throws `too-large`, or `invalid-value` if it is not JSON. */
+export function measureValue(collection: Collection, key: string, value: JsonValue): number {
   let size: number;
   try {
-    size = jsonByteLength(parsed.data);
+    size = jsonByteLength(value);
   } catch (error) {
     throw new OutboxError(
       'invalid-value',
@@ -67,5 +71,5 @@ export function validateValue(collection: Collection, key: string, value: unknow
   if (size > collection.maxDocBytes) {
     throw new OutboxError('too-large', { collection: collection.name, key, bytes: size, limit: collection.maxDocBytes });
   }
-  return { value: parsed.data, size };
+  return size;
 }

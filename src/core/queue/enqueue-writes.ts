@@ -4,6 +4,7 @@ import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
 import type { PendingWrite, WriteOp } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
+import { measureValue } from '../docs/validate-write.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
 
 /** One validated put or delete, ready to join a group. */
@@ -13,8 +14,8 @@ export interface WriteRequest {
   readonly op: WriteOp;
   /** The parsed value for a put; undefined for a delete. */
   readonly value: JsonValue | undefined;
-  /** Bytes of the JSON-encoded value (0 for a delete). */
-  readonly size: number;
+  /** Bytes of the JSON-encoded value (0 for a delete); undefined until the group measures it against the collection's limit. */
+  readonly size: number | undefined;
   readonly id: WriteId;
   readonly createdAt: number;
 }
@@ -23,6 +24,11 @@ export interface WriteRequest {
 export interface EnqueuedWrite {
   readonly receipt: WriteReceipt;
   readonly change: DocChange;
+}
+
+/** A write the group left out, alone (`too-large`, or a value that is not JSON): nothing of it was written. */
+export interface RejectedWrite {
+  readonly rejected: unknown;
 }
 
 /** Where a document's latest write of this group sits; every write of a coalesced chain shares one. */
@@ -69,14 +75,19 @@ const FIRST_SLICE = 128;
  * write that now carries the document. A write replaced within its slice is never appended; one
  * replaced from an earlier slice, or stored before, is deleted before the slice's appends, so an
  * id is never held twice. A receipt names the write that carries its write in the end.
+ *
+ * A put's size is measured here, slice by slice, so that work overlaps IndexedDB's too: a value
+ * over its collection's limit (`too-large`) is left out alone, as if it had never been submitted,
+ * and its neighbours go ahead.
  */
 export async function enqueueWrites(
   tx: StorageTx,
   clientId: ClientId,
   requests: readonly WriteRequest[],
   sliceWrites = SLICE_WRITES,
-): Promise<EnqueuedWrite[]> {
+): Promise<(EnqueuedWrite | RejectedWrite)[]> {
   const docs = readDocs(tx, requests);
+  const rejected: (RejectedWrite | undefined)[] = [];
   const states = new Map<string, DocState>();
   /** The seq of every write appended so far, by its place in the group's appends. */
   const seqAt: number[] = [];
@@ -93,8 +104,17 @@ export async function enqueueWrites(
     const stale: number[] = [];
     const appends: (Omit<PendingWrite, 'seq'> | undefined)[] = [];
     const touched = new Set<DocState>();
-    for (const request of slice) {
+    for (const [j, request] of slice.entries()) {
       const { collection, key, op, value } = request;
+      let size = request.size;
+      if (size === undefined) {
+        try {
+          size = measureValue(collection, key, value as JsonValue);
+        } catch (error) {
+          rejected[from + j] = { rejected: error };
+          continue;
+        }
+      }
       const state = states.get(docKey(collection.name, key)) as DocState;
       let baseVersion = state.doc?.version ?? null;
       let id = request.id;
@@ -132,8 +152,8 @@ export async function enqueueWrites(
             }
           : undefined;
       touched.add(state);
-      appends.push(toPendingWrite(request, id, clientId, baseVersion));
-      planned.push({ slot, id, coalesced: replaced > 0 });
+      appends.push(toPendingWrite(request, id, size, clientId, baseVersion));
+      planned[from + j] = { slot, id, coalesced: replaced > 0 };
     }
     if (stale.length > 0) await Promise.all(stale.map((seq) => tx.deleteWrite(seq)));
     const kept: Omit<PendingWrite, 'seq'>[] = [];
@@ -157,7 +177,8 @@ export async function enqueueWrites(
   }
   await Promise.all(docWrites);
   return requests.map((request, i) => {
-    const plan = planned[i] as (typeof planned)[number];
+    const plan = planned[i];
+    if (plan === undefined) return rejected[i] as RejectedWrite;
     const receipt: WriteReceipt = { id: plan.id, seq: seqAt[plan.slot.at] as number, coalesced: plan.coalesced };
     const change: DocChange = {
       collection: request.collection.name,
@@ -219,10 +240,11 @@ async function addDocStates(
 function toPendingWrite(
   request: WriteRequest,
   id: WriteId,
+  size: number,
   clientId: ClientId,
   baseVersion: number | null,
 ): Omit<PendingWrite, 'seq'> {
-  const { collection, key, op, createdAt, size } = request;
+  const { collection, key, op, createdAt } = request;
   const name = collection.name;
   // A delete carries no value at all (not `value: undefined`), so the stored record stays plain.
   return op === 'put'

@@ -1,10 +1,19 @@
 import { isOutboxError } from '../../errors.ts';
 
+/** A job the group turned down on its own (its neighbours went ahead): its caller's promise rejects with `error`. */
+export class JobFailed {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
 /**
- * Runs one transaction for a whole group of jobs and returns one result per job, in order.
- * It must be all-or-nothing: when it rejects, none of the jobs took effect.
+ * Runs one transaction for a whole group of jobs and returns one result per job, in order, or
+ * {@link JobFailed} for a job it left out. It must be all-or-nothing: when it rejects, none of the
+ * jobs took effect.
  */
-export type CommitGroup<J, R> = (jobs: readonly J[]) => Promise<R[]>;
+export type CommitGroup<J, R> = (jobs: readonly J[]) => Promise<(R | JobFailed)[]>;
 
 interface Waiting<J, R> {
   readonly job: J;
@@ -64,7 +73,11 @@ export class GroupCommit<J, R> {
   async #commitGroup(group: Waiting<J, R>[]): Promise<void> {
     try {
       const results = await this.#commit(group.map((w) => w.job));
-      for (const [i, w] of group.entries()) w.resolve(results[i] as R);
+      for (const [i, w] of group.entries()) {
+        const result = results[i];
+        if (result instanceof JobFailed) w.reject(result.error);
+        else w.resolve(result as R);
+      }
     } catch (error) {
       if (group.length === 1 || GROUP_FATAL.some((code) => isOutboxError(error, code))) {
         for (const w of group) w.reject(error);

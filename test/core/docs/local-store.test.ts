@@ -129,6 +129,30 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
       expect(transactions).toBe(1);
       expect((await store.list('prefs')).items.map((d) => d.key)).toEqual(['a', 'c']);
     });
+
+    test('a document over the size limit is left out of its group alone: its neighbours commit in the same transaction', async () => {
+      const storage = await makeStorage();
+      let transactions = 0;
+      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
+      transactions = 0;
+      const settled = await Promise.allSettled([
+        store.put('events', 'a', { type: 'small', n: 1 }),
+        store.put('events', 'b', { type: 'x'.repeat(300), n: 2 }),
+        store.put('events', 'a', { type: 'small', n: 3 }),
+      ]);
+      expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as OutboxError).code : s.status))).toEqual([
+        'fulfilled',
+        'too-large',
+        'fulfilled',
+      ]);
+      expect(transactions).toBe(1);
+      const writes = await storage.transact('readonly', (tx) => tx.listWrites(0, 10));
+      expect(writes.map((w) => [w.key, w.value])).toEqual([
+        ['a', { type: 'small', n: 1 }],
+        ['a', { type: 'small', n: 3 }],
+      ]);
+      expect(await store.get('events', 'b')).toBeUndefined();
+    });
   });
 
   describe('get, delete and list', () => {

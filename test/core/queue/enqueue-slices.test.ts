@@ -102,7 +102,7 @@ describe.each(storages)('a group worked out in slices (%s)', (_label, makeStorag
         const grouped = await makeStorage();
         await seed(grouped);
         const results = await grouped.transact('readwrite', (tx) => enqueueWrites(tx, CLIENT, requests, sliceWrites));
-        const together = results.map((r) => r.receipt);
+        const together = results.map((r) => (r as { receipt: WriteReceipt }).receipt);
         const { carried, ...expected } = await outcome(oneByOne, alone);
         const { carried: carriedTogether, ...actual } = await outcome(grouped, together);
         expect(actual).toEqual(expected);
