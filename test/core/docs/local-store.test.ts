@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LocalStore } from '../../../src/core/docs/local-store.ts';
+import type { OutboxError } from '../../../src/errors.ts';
 import type { JsonValue } from '../../../src/protocol/json-value.ts';
 import type { DocChange } from '../../../src/protocol/outbox-api.ts';
 import { rejectionOf } from '../../contracts/outbox-storage.contract.ts';
