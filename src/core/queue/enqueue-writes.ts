@@ -47,7 +47,20 @@ interface DocState {
   previous: { readonly slot: Slot; readonly id: WriteId; readonly base: number | null } | undefined;
 }
 
-const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
+/** Values per document, by collection, then key. */
+class ByDoc<T> {
+  readonly #collections = new Map<string, Map<string, T>>();
+
+  get(collection: string, key: string): T | undefined {
+    return this.#collections.get(collection)?.get(key);
+  }
+
+  set(collection: string, key: string, value: T): void {
+    const keys = this.#collections.get(collection);
+    if (keys === undefined) this.#collections.set(collection, new Map([[key, value]]));
+    else keys.set(key, value);
+  }
+}
 
 /** Whether a pending write has never been handed to a push (no lease, no attempt): only those may be replaced. */
 export function isUnsent(write: PendingWrite): boolean {
@@ -88,7 +101,7 @@ export async function enqueueWrites(
 ): Promise<(EnqueuedWrite | RejectedWrite)[]> {
   const docs = readDocs(tx, requests);
   const rejected: (RejectedWrite | undefined)[] = [];
-  const states = new Map<string, DocState>();
+  const states = new ByDoc<DocState>();
   /** The seq of every write appended so far, by its place in the group's appends. */
   const seqAt: number[] = [];
   const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
@@ -115,7 +128,7 @@ export async function enqueueWrites(
           continue;
         }
       }
-      const state = states.get(docKey(collection.name, key)) as DocState;
+      const state = states.get(collection.name, key) as DocState;
       let baseVersion = state.doc?.version ?? null;
       let id = request.id;
       let slot: Slot = { at: first + appends.length };
@@ -191,18 +204,19 @@ export async function enqueueWrites(
   });
 }
 
-/** The stored documents of the whole group, read together per collection, by document key (absent: no document). */
-async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<Map<string, StoredDoc>> {
-  const byCollection = new Map<string, Set<string>>();
+/** The stored documents of the whole group, read together per collection (absent: no document). */
+async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<ByDoc<StoredDoc>> {
+  // A key asked twice is read once by getDocs' range read, so no need to remove repeats first.
+  const byCollection = new Map<string, string[]>();
   for (const { collection, key } of requests) {
     const keys = byCollection.get(collection.name);
-    if (keys === undefined) byCollection.set(collection.name, new Set([key]));
-    else keys.add(key);
+    if (keys === undefined) byCollection.set(collection.name, [key]);
+    else keys.push(key);
   }
-  const docs = new Map<string, StoredDoc>();
+  const docs = new ByDoc<StoredDoc>();
   await Promise.all(
-    [...byCollection].map(async ([collection, set]) => {
-      for (const doc of await tx.getDocs(collection, [...set])) if (doc !== undefined) docs.set(docKey(collection, doc.key), doc);
+    [...byCollection].map(async ([collection, keys]) => {
+      for (const doc of await tx.getDocs(collection, keys)) if (doc !== undefined) docs.set(collection, doc.key, doc);
     }),
   );
   return docs;
@@ -212,15 +226,14 @@ async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promi
 async function addDocStates(
   tx: StorageTx,
   slice: readonly WriteRequest[],
-  states: Map<string, DocState>,
-  docs: ReadonlyMap<string, StoredDoc>,
+  states: ByDoc<DocState>,
+  docs: ByDoc<StoredDoc>,
 ): Promise<void> {
   const unsent = new Map<Collection, string[]>();
   for (const { collection, key } of slice) {
-    const id = docKey(collection.name, key);
-    if (states.has(id)) continue;
-    const doc = docs.get(id);
-    states.set(id, { collection, key, doc, replaceable: [], previous: undefined });
+    if (states.get(collection.name, key) !== undefined) continue;
+    const doc = docs.get(collection.name, key);
+    states.set(collection.name, key, { collection, key, doc, replaceable: [], previous: undefined });
     if (!collection.coalesce) continue;
     const keys = unsent.get(collection);
     if (keys === undefined) unsent.set(collection, [key]);
@@ -230,7 +243,7 @@ async function addDocStates(
     [...unsent].map(async ([collection, keys]) => {
       const lists = await tx.listWritesForDocs(collection.name, keys);
       for (const [i, key] of keys.entries()) {
-        const state = states.get(docKey(collection.name, key)) as DocState;
+        const state = states.get(collection.name, key) as DocState;
         state.replaceable = (lists[i] as PendingWrite[]).filter(isUnsent);
       }
     }),

@@ -8,7 +8,7 @@ import {
   type OutboxState,
   positionIn,
 } from './outbox-chunk.ts';
-import { IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
+import { docHash, hash, IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
 
 /** The requests the chunked outbox makes of one IndexedDB transaction (structural, so this file needs no `idb`). */
 export interface ChunkRequests {
@@ -82,6 +82,8 @@ interface Ready {
   readonly base: OutboxState;
   readonly index: PendingWriteIndex;
 }
+
+const NO_SEQS: readonly number[] = Object.freeze([]);
 
 /** Clean chunks kept for reuse within one transaction; more are dropped (they can be read again). */
 const CLEAN_CHUNKS_KEPT = 16;
@@ -195,7 +197,7 @@ export class ChunkedOutboxTx {
     held.full = true;
   }
 
-  async #refuseDuplicate(record: PendingWrite, candidates: number[]): Promise<void> {
+  async #refuseDuplicate(record: PendingWrite, candidates: readonly number[]): Promise<void> {
     const found = await this.#find(Promise.resolve(candidates), (w) => w.id === record.id && w.seq !== record.seq);
     if (found.length > 0) throw new DOMException(`A pending write with id ${record.id} already exists.`, 'ConstraintError');
   }
@@ -396,29 +398,32 @@ export class ChunkedOutboxTx {
   }
 
   /** Seqs that may hold a write with this id or to this document: the shared index's, minus this transaction's removals, plus its additions. */
-  #candidates(by: 'id', id: string): Promise<number[]>;
-  #candidates(by: 'doc', collection: string, key: string): Promise<number[]>;
-  async #candidates(by: 'id' | 'doc', a: string, b?: string): Promise<number[]> {
+  #candidates(by: 'id', id: string): Promise<readonly number[]>;
+  #candidates(by: 'doc', collection: string, key: string): Promise<readonly number[]>;
+  async #candidates(by: 'id' | 'doc', a: string, b?: string): Promise<readonly number[]> {
     await this.#load();
     return by === 'id' ? this.#candidatesNow('id', a) : this.#candidatesNow('doc', a, b as string);
   }
 
   /** {@link #candidates} once the state is loaded. */
-  #candidatesNow(by: 'id', id: string): number[];
-  #candidatesNow(by: 'doc', collection: string, key: string): number[];
-  #candidatesNow(by: 'id' | 'doc', a: string, b?: string): number[] {
+  #candidatesNow(by: 'id', id: string): readonly number[];
+  #candidatesNow(by: 'doc', collection: string, key: string): readonly number[];
+  #candidatesNow(by: 'id' | 'doc', a: string, b?: string): readonly number[] {
     const index = this.#index as PendingWriteIndex;
-    const lookup = (i: PendingWriteIndex) => (by === 'id' ? i.idCandidates(a) : i.docCandidates(a, b as string));
-    const shared = lookup(index);
-    const own = lookup(this.#changes.added);
-    if (own.length === 0 && shared.length === 0) return [];
+    const added = this.#changes.added;
+    if (index.empty && added.empty) return NO_SEQS;
+    // One hash for both lookups.
+    const h = by === 'id' ? hash(a) : docHash(a, b as string);
+    const shared = index.candidatesByHash(by, h);
+    const own = added.candidatesByHash(by, h);
+    if (own.length === 0 && shared.length === 0) return NO_SEQS;
     const seqs = new Set(shared.filter((seq) => !this.#changes.removed(seq)));
     for (const seq of own) seqs.add(seq);
     return [...seqs];
   }
 
   /** Reads the candidate writes and keeps those that match (the index is keyed by hashes). */
-  async #find(candidates: Promise<number[]>, matches: (write: PendingWrite) => boolean): Promise<PendingWrite[]> {
+  async #find(candidates: Promise<readonly number[]>, matches: (write: PendingWrite) => boolean): Promise<PendingWrite[]> {
     const seqs = await candidates;
     if (seqs.length === 0) return [];
     const writes = await Promise.all(seqs.map((seq) => this.getWrite(seq)));

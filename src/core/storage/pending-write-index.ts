@@ -9,7 +9,7 @@ export interface IndexedWrite {
 type Bucket = number | number[];
 
 /** 32-bit FNV-1a of a string: small integer keys keep the index compact (two small maps per pending write). */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -18,7 +18,8 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-const docHash = (collection: string, key: string): number => hash(`${collection}\u0000${key}`);
+/** The hash a document is indexed by. */
+export const docHash = (collection: string, key: string): number => hash(`${collection}\u0000${key}`);
 
 function addTo(map: Map<number, Bucket>, h: number, seq: number): void {
   const bucket = map.get(h);
@@ -66,14 +67,24 @@ export class PendingWriteIndex {
     removeFrom(this.#byDoc, docHash(write.collection, write.key), write.seq);
   }
 
+  /** Whether it holds no write at all (lookups can be skipped). */
+  get empty(): boolean {
+    return this.#byId.size === 0;
+  }
+
   /** Seqs that may hold the write with this id. */
   idCandidates(id: string): readonly number[] {
-    return seqsIn(this.#byId.get(hash(id)));
+    return this.candidatesByHash('id', hash(id));
   }
 
   /** Seqs that may hold writes to this document. */
   docCandidates(collection: string, key: string): readonly number[] {
-    return seqsIn(this.#byDoc.get(docHash(collection, key)));
+    return this.candidatesByHash('doc', docHash(collection, key));
+  }
+
+  /** Candidates by a precomputed {@link hash} of an id, or {@link docHash} of a document. */
+  candidatesByHash(by: 'id' | 'doc', h: number): readonly number[] {
+    return seqsIn((by === 'id' ? this.#byId : this.#byDoc).get(h));
   }
 }
 
