@@ -162,6 +162,39 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         ]);
         expect(counts).toEqual([0, 1]);
       });
+
+      test('keeps collections whose names share a beginning apart, with keys holding any character', async () => {
+        const storage = await open();
+        const names = ['n', 'n.v2', 'n-x', 'n0', 'n_', 'nn'];
+        const keys = ['', '/', 'a/b', '\u0000', 'z\uffff', '0'].filter((k) => k.length > 0);
+        await storage.transact('readwrite', async (tx) => {
+          for (const name of names) for (const key of keys) await tx.putDoc(makeDoc(name, key, { from: name }));
+        });
+        const seen = await storage.transact('readonly', async (tx) =>
+          Promise.all(
+            names.map(async (name) => ({
+              keys: (await tx.listDocs(name, undefined, 100)).map((d) => d.key),
+              after: (await tx.listDocs(name, '/', 100)).map((d) => d.key),
+              count: await tx.countDocs(name),
+              many: (await tx.getDocs(name, [...keys, ...keys, ...keys, ...keys, 'missing'])).map((d) => d?.value),
+            })),
+          ),
+        );
+        const sorted = [...keys].sort();
+        for (const [i, name] of names.entries()) {
+          expect(seen[i]).toEqual({
+            keys: sorted,
+            after: sorted.filter((k) => k > '/'),
+            count: keys.length,
+            many: [...keys, ...keys, ...keys, ...keys].map(() => ({ from: name })).concat([undefined]),
+          });
+        }
+        expect(await storage.transact('readwrite', (tx) => tx.clearDocs('n'))).toBe(keys.length);
+        expect(await storage.transact('readonly', (tx) => Promise.all(names.map((n) => tx.countDocs(n))))).toEqual([
+          0,
+          ...names.slice(1).map(() => keys.length),
+        ]);
+      });
     });
 
     describe('outbox', () => {

@@ -7,7 +7,9 @@ import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { ChunkedOutboxTx } from './chunked-outbox-tx.ts';
 import { type DocRecord, type DocRequests, DocValueLinks } from './doc-value-links.ts';
 import {
+  collectionEnd,
   DB_VERSION,
+  docId,
   STORE_CONFLICTS,
   STORE_DEAD_LETTERS,
   STORE_DOCS,
@@ -33,7 +35,7 @@ import { COUNTS_META_KEY, type CountableStore, type CountName, TxCounts } from '
 export const WRITE_DURABILITY: IDBTransactionDurability = 'strict';
 
 interface OutboxDb extends DBSchema {
-  docs: { key: [string, string]; value: DocRecord };
+  docs: { key: string; value: DocRecord };
   outbox: { key: number; value: OutboxChunk };
   deadLetters: { key: string; value: DeadLetter; indexes: { 'by-deadAt': number } };
   conflicts: { key: string; value: ConflictRecord; indexes: { 'by-at': number } };
@@ -46,11 +48,9 @@ type Tx = IDBPTransaction<OutboxDb, StoreName[], IDBTransactionMode>;
 
 const ALL_STORES: StoreName[] = [STORE_DOCS, STORE_OUTBOX, STORE_DEAD_LETTERS, STORE_CONFLICTS, STORE_META];
 
-/** The key range of every document of one collection: [collection, after) … [collection, []) (arrays sort after strings). */
+/** The key range of every document of one collection with a key after `after` (see {@link docId}). */
 function docRange(collection: string, after?: string | undefined): IDBKeyRange {
-  return after === undefined
-    ? IDBKeyRange.bound([collection, ''], [collection, []])
-    : IDBKeyRange.bound([collection, after], [collection, []], true);
+  return IDBKeyRange.bound(docId(collection, after ?? ''), collectionEnd(collection), after !== undefined, true);
 }
 
 export interface IdbOutboxStorageOptions {
@@ -189,8 +189,8 @@ function chunkRequests(tx: Tx): ChunkRequests {
 function docRequests(tx: Tx): DocRequests {
   const store = tx.objectStore(STORE_DOCS);
   return {
-    get: (collection, key) => store.get([collection, key]),
-    put: (record) => store.put!(record, [record.collection, record.key]),
+    get: (collection, key) => store.get(docId(collection, key)),
+    put: (record) => store.put!(record, docId(record.collection, record.key)),
   };
 }
 
@@ -242,7 +242,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
-    return this.#links.resolve(await this.#tx.objectStore(STORE_DOCS).get([collection, key]));
+    return this.#links.resolve(await this.#tx.objectStore(STORE_DOCS).get(docId(collection, key)));
   }
 
   /**
@@ -252,7 +252,7 @@ class IdbStorageTx implements StorageTx {
    */
   async getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
     const store = this.#tx.objectStore(STORE_DOCS);
-    const read = async (key: string) => this.#links.resolve(await store.get([collection, key]));
+    const read = async (key: string) => this.#links.resolve(await store.get(docId(collection, key)));
     if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
     let low = keys[0] as string;
     let high = low;
@@ -261,12 +261,13 @@ class IdbStorageTx implements StorageTx {
       else if (key > high) high = key;
     }
     const limit = keys.length * 2;
-    const range = IDBKeyRange.bound([collection, low], [collection, high]);
+    const range = IDBKeyRange.bound(docId(collection, low), docId(collection, high));
     const present = await store.getAllKeys(range, limit);
     if (present.length >= limit) return Promise.all(keys.map(read));
     const docs: (StoredDoc | undefined)[] = new Array(keys.length).fill(undefined);
     if (present.length === 0) return docs;
-    const existing = new Set(present.map((key) => key[1]));
+    const prefix = docId(collection, '').length;
+    const existing = new Set(present.map((id) => id.slice(prefix)));
     const reads: Promise<void>[] = [];
     for (const [i, key] of keys.entries()) {
       if (!existing.has(key)) continue;
@@ -281,14 +282,14 @@ class IdbStorageTx implements StorageTx {
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {
-    await this.#tx.objectStore(STORE_DOCS).put!(this.#links.toRecord(doc), [doc.collection, doc.key]);
+    await this.#tx.objectStore(STORE_DOCS).put!(this.#links.toRecord(doc), docId(doc.collection, doc.key));
   }
 
   /** One plain request per document and one promise for the lot: requests of a transaction succeed in order, so the last one's success means all did. */
   putDocs(docs: readonly StoredDoc[]): Promise<void> {
     const store = unwrap(this.#tx.objectStore(STORE_DOCS)) as IDBObjectStore;
     let last: IDBRequest | undefined;
-    for (const doc of docs) last = store.put(this.#links.toRecord(doc), [doc.collection, doc.key]);
+    for (const doc of docs) last = store.put(this.#links.toRecord(doc), docId(doc.collection, doc.key));
     if (last === undefined) return Promise.resolve();
     const request = last;
     return new Promise((resolve, reject) => {
@@ -299,7 +300,7 @@ class IdbStorageTx implements StorageTx {
 
   async deleteDoc(collection: string, key: string): Promise<void> {
     this.#links.deleted(collection, key);
-    await this.#tx.objectStore(STORE_DOCS).delete!([collection, key]);
+    await this.#tx.objectStore(STORE_DOCS).delete!(docId(collection, key));
   }
 
   async listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]> {

@@ -7,8 +7,9 @@ import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
  * Schema version of the database. Raise it together with a step in {@link upgradeSchema}.
  * - 1: `outbox` held one record per pending write (auto-increment `seq`, indexes `by-id` and `by-doc`).
  * - 2: `outbox` holds chunks of writes keyed by `firstSeq` (outbox-chunk.ts); seqs come from meta.
- * - 3: `docs` and `outbox` use out-of-line keys (`[collection, key]` and `firstSeq`): a store with a key
- *   path makes Chromium deserialise a copy of every value put, to read its key from. A document put with
+ * - 3: `docs` and `outbox` use out-of-line keys ({@link docId} and `firstSeq`): a store with a key
+ *   path makes Chromium deserialise a copy of every value put, to read its key from, and one string key
+ *   costs less to make and to compare than an array of two. A document put with
  *   its pending write may hold `valueSeq` instead of `value` (doc-value-links.ts); the version also keeps
  *   older code, which would read such a document as valueless, out.
  */
@@ -19,6 +20,16 @@ export const STORE_OUTBOX = 'outbox';
 export const STORE_DEAD_LETTERS = 'deadLetters';
 export const STORE_CONFLICTS = 'conflicts';
 export const STORE_META = 'meta';
+
+/**
+ * The key of a document in `docs`: `<collection>/<key>`, e.g. `prefs/me`. Collection names have no
+ * `/` (ids.ts), so the first `/` ends the collection, and a collection's documents are the keys
+ * from `<collection>/` up to {@link collectionEnd}, in key order.
+ */
+export const docId = (collection: string, key: string): string => `${collection}/${key}`;
+
+/** Just past the last key of a collection's documents: `0` is the character after `/`. */
+export const collectionEnd = (collection: string): string => `${collection}0`;
 
 /** The state of an outbox that never held a write. */
 const FIRST_STATE: OutboxState = { nextSeq: 1, token: 'created' };
@@ -41,7 +52,7 @@ export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: n
   }
   if (oldVersion < 2) chunkTheOutbox(db, tx);
   else if (oldVersion < 3) rekey(db, tx, STORE_OUTBOX, (chunk) => (chunk as OutboxChunk).firstSeq);
-  if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (doc) => [(doc as StoredDoc).collection, (doc as StoredDoc).key]);
+  if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (doc) => docId((doc as StoredDoc).collection, (doc as StoredDoc).key));
 }
 
 /** Recreates a store that had a key path with out-of-line keys, every record kept under the same key. */

@@ -28,7 +28,7 @@ export interface OutboxStorage {
 
 /** Operations available inside one transaction. */
 export interface StorageTx {
-  // docs: key [collection, key]
+  // docs: by collection and key
   getDoc(collection: string, key: string): Promise<StoredDoc | undefined>;
   /** Many documents of one collection, in the order of `keys` (undefined where there is none). */
   getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]>;

@@ -87,7 +87,7 @@ function rawDoc(name: string, collection: string, key: string): Promise<unknown>
     const request = indexedDB.open(name);
     request.onsuccess = () => {
       const db = request.result;
-      const get = db.transaction('docs').objectStore('docs').get([collection, key]);
+      const get = db.transaction('docs').objectStore('docs').get(`${collection}/${key}`);
       get.onsuccess = () => {
         db.close();
         resolve(get.result);
