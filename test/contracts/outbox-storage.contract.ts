@@ -186,7 +186,7 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
             keys: sorted,
             after: sorted.filter((k) => k > '/'),
             count: keys.length,
-            many: [...keys, ...keys, ...keys, ...keys].map(() => ({ from: name })).concat([undefined]),
+            many: [...[...keys, ...keys, ...keys, ...keys].map(() => ({ from: name })), undefined],
           });
         }
         expect(await storage.transact('readwrite', (tx) => tx.clearDocs('n'))).toBe(keys.length);
