@@ -38,7 +38,7 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
       const key = `item-${i}`;
       const value = makeRecord(i);
       const seq = i + 1;
-      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq }, ['items', key]);
+      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq }, `items/${key}`);
       chunk.push({
         v: 1,
         seq,
