@@ -5,6 +5,7 @@ import type { PendingWrite, WriteOp } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
 import { measureValue } from '../docs/validate-write.ts';
+import { ByDoc } from '../storage/by-doc.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
 
 /** One validated put or delete, ready to join a group. */
@@ -45,21 +46,6 @@ interface DocState {
   replaceable: PendingWrite[];
   /** The latest write of this group to this document (coalescing collections only). */
   previous: { readonly slot: Slot; readonly id: WriteId; readonly base: number | null } | undefined;
-}
-
-/** Values per document, by collection, then key. */
-class ByDoc<T> {
-  readonly #collections = new Map<string, Map<string, T>>();
-
-  get(collection: string, key: string): T | undefined {
-    return this.#collections.get(collection)?.get(key);
-  }
-
-  set(collection: string, key: string, value: T): void {
-    const keys = this.#collections.get(collection);
-    if (keys === undefined) this.#collections.set(collection, new Map([[key, value]]));
-    else keys.set(key, value);
-  }
 }
 
 /** Whether a pending write has never been handed to a push (no lease, no attempt): only those may be replaced. */

@@ -2,6 +2,7 @@ import { OutboxError } from '../../errors.ts';
 import type { JsonValue } from '../../protocol/json-value.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import { ByDoc } from './by-doc.ts';
 
 /**
  * A document whose value is held by a pending write: the {@link StoredDoc} without `value`, plus
@@ -21,8 +22,6 @@ export interface DocRequests {
   get(collection: string, key: string): Promise<DocRecord | undefined>;
   put(record: DocRecord): Promise<unknown>;
 }
-
-const docKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 
 const isLinked = (record: DocRecord): record is LinkedDocRecord => 'valueSeq' in record;
 
@@ -48,9 +47,9 @@ export class DocValueLinks {
   readonly #io: DocRequests;
   readonly #writeOf: (seq: number) => Promise<PendingWrite | undefined>;
   /** Per document, the latest put appended in this transaction that a document may link to. */
-  readonly #appended = new Map<string, { readonly seq: number; readonly value: JsonValue }>();
+  readonly #appended = new ByDoc<{ readonly seq: number; readonly value: JsonValue }>();
   /** Documents this transaction wrote, as it wrote them (null: deleted). */
-  readonly #written = new Map<string, DocRecord | null>();
+  readonly #written = new ByDoc<DocRecord | null>();
   /** Values of writes this transaction removed or changed, as they were before. */
   readonly #former = new Map<number, JsonValue>();
   /** How many times each collection was cleared in this transaction. */
@@ -66,35 +65,34 @@ export class DocValueLinks {
   /** Notes appended writes (with their new seqs): a document put next with the same value links to them. */
   appended(writes: readonly Omit<PendingWrite, 'seq'>[], seqs: readonly number[]): void {
     for (const [i, write] of writes.entries()) {
-      const id = docKey(write.collection, write.key);
-      if (write.op === 'put' && write.value !== undefined) this.#appended.set(id, { seq: seqs[i] as number, value: write.value });
-      else this.#appended.delete(id);
+      const { collection, key } = write;
+      if (write.op === 'put' && write.value !== undefined)
+        this.#appended.set(collection, key, { seq: seqs[i] as number, value: write.value });
+      else this.#appended.delete(collection, key);
     }
   }
 
   /** The record to store for `doc`: linked to its pending write when it carries the very same value. */
   toRecord(doc: StoredDoc): DocRecord {
-    const id = docKey(doc.collection, doc.key);
-    const link = this.#appended.get(id);
+    const link = this.#appended.get(doc.collection, doc.key);
     let record: DocRecord = doc;
     if (link !== undefined && link.value === doc.value) {
       const { collection, key, version, schemaVersion, updatedAt } = doc;
       record = { collection, key, version, schemaVersion, updatedAt, valueSeq: link.seq };
     }
-    this.#written.set(id, record);
+    this.#written.set(doc.collection, doc.key, record);
     return record;
   }
 
   /** Notes a deleted document. */
   deleted(collection: string, key: string): void {
-    this.#written.set(docKey(collection, key), null);
+    this.#written.set(collection, key, null);
   }
 
   /** Notes a cleared collection. */
   cleared(collection: string): void {
     this.#clears.set(collection, (this.#clears.get(collection) ?? 0) + 1);
-    const prefix = docKey(collection, '');
-    for (const id of this.#written.keys()) if (id.startsWith(prefix)) this.#written.set(id, null);
+    for (const key of [...this.#written.keysOf(collection)]) this.#written.set(collection, key, null);
   }
 
   /** A stored record as a document, its value read from the pending write it points at. */
@@ -124,18 +122,17 @@ export class DocValueLinks {
     const value = before.value;
     const { collection, key, seq } = before;
     if (!this.#former.has(seq)) this.#former.set(seq, value);
-    const id = docKey(collection, key);
-    if (this.#appended.get(id)?.seq === seq) this.#appended.delete(id);
-    const written = this.#written.get(id);
+    if (this.#appended.get(collection, key)?.seq === seq) this.#appended.delete(collection, key);
+    const written = this.#written.get(collection, key);
     if (written !== undefined) {
-      if (written !== null && isLinked(written) && written.valueSeq === seq) this.#put(id, unlinked(written, value));
+      if (written !== null && isLinked(written) && written.valueSeq === seq) this.#put(unlinked(written, value));
       return;
     }
     const clears = this.#clears.get(collection) ?? 0;
     const check = this.#io.get(collection, key).then((stored) => {
       // Written or cleared since this read was issued: that newer change decides the document.
-      if (this.#written.has(id) || (this.#clears.get(collection) ?? 0) !== clears) return;
-      if (stored !== undefined && isLinked(stored) && stored.valueSeq === seq) this.#put(id, unlinked(stored, value));
+      if (this.#written.has(collection, key) || (this.#clears.get(collection) ?? 0) !== clears) return;
+      if (stored !== undefined && isLinked(stored) && stored.valueSeq === seq) this.#put(unlinked(stored, value));
     });
     check.catch(() => {});
     this.#unlinking.push(check);
@@ -146,8 +143,8 @@ export class DocValueLinks {
     while (this.#unlinking.length > 0) await Promise.all(this.#unlinking.splice(0));
   }
 
-  #put(id: string, doc: StoredDoc): void {
-    this.#written.set(id, doc);
+  #put(doc: StoredDoc): void {
+    this.#written.set(doc.collection, doc.key, doc);
     const put = this.#io.put(doc);
     put.catch(() => {});
     this.#unlinking.push(put);

@@ -8,18 +8,25 @@ export interface IndexedWrite {
 
 type Bucket = number | number[];
 
-/** 32-bit FNV-1a of a string: small integer keys keep the index compact (two small maps per pending write). */
-export function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over the UTF-16 code units of `text`, continuing from `h`. */
+function fnv(h: number, text: string): number {
+  let next = h;
+  for (let i = 0; i < text.length; i++) next = Math.imul(next ^ text.charCodeAt(i), FNV_PRIME);
+  return next;
 }
 
-/** The hash a document is indexed by. */
-export const docHash = (collection: string, key: string): number => hash(`${collection}\u0000${key}`);
+/** 32-bit FNV-1a of a string: small integer keys keep the index compact (two small maps per pending write). */
+export function hash(text: string): number {
+  return fnv(FNV_OFFSET, text) >>> 0;
+}
+
+/** The hash a document is indexed by: that of `<collection>\0<key>`, without building the string. */
+export function docHash(collection: string, key: string): number {
+  return fnv(Math.imul(fnv(FNV_OFFSET, collection), FNV_PRIME), key) >>> 0;
+}
 
 function addTo(map: Map<number, Bucket>, h: number, seq: number): void {
   const bucket = map.get(h);
