@@ -434,7 +434,8 @@ export class ChunkedOutboxTx {
   async #owner(seq: number): Promise<Held | undefined> {
     const held = this.#heldOwner(seq);
     if (held !== undefined) return held;
-    await this.#load();
+    // No need of the index here (chunks this transaction created only exist once it was loaded):
+    // reading a write by seq, as a document's value does, never rebuilds it.
     if (this.#created.length > 0 && seq >= (this.#created[0] as Held).chunk.firstSeq) {
       let owner: Held | undefined;
       for (const created of this.#created) if (created.chunk.firstSeq <= seq) owner = created;

@@ -43,6 +43,21 @@ const seeded = (n: number): PendingWrite[] =>
   Array.from({ length: n }, (_, i) => ({ ...makeWrite('events', `e${i}`), seq: i + 1 }));
 
 describe('ChunkedOutboxTx', () => {
+  test('reading a write by seq (as a document pointing at its value does) reads its chunk and never rebuilds the index', async () => {
+    const { io, calls } = countingStore(seeded(CHUNK_WRITES * 3));
+    // A keeper that knows no token: any use of the index would first rebuild it from every chunk.
+    const tx = new ChunkedOutboxTx(
+      io,
+      new IndexKeeper(),
+      false,
+      () => {},
+      () => 'next',
+    );
+    expect((await tx.getWrite(CHUNK_WRITES + 5))?.seq).toBe(CHUNK_WRITES + 5);
+    expect(calls.after).toEqual([]);
+    expect(calls.chunksRead).toBe(1);
+  });
+
   test('appended writes of big documents fill chunks that stay under the 64 KiB Chromium stores as a blob file', async () => {
     const { io, chunks } = countingStore([]);
     const tx = new ChunkedOutboxTx(
