@@ -67,6 +67,8 @@ export class SyncLoop {
   #closed = false;
   #paused = false;
   #authRequired = false;
+  /** Bumped by every setAuthChanged: a 401 answered to a pass that began under older credentials proves nothing. */
+  #authGeneration = 0;
   #visible: boolean;
   #attempt = 0;
   readonly #timer: LoopTimer;
@@ -144,6 +146,7 @@ export class SyncLoop {
     if (this.#closed) return;
     const wasRequired = this.#authRequired;
     this.#authRequired = false;
+    this.#authGeneration += 1;
     this.#attempt = 0;
     if (wasRequired) this.#event({ type: 'phase', at: this.#now(), phase: 'idle' });
     if (this.#started) this.#schedule(true, true);
@@ -270,6 +273,7 @@ export class SyncLoop {
   }
 
   async #run(): Promise<void> {
+    const generation = this.#authGeneration;
     let exchanged = false;
     let end: PassEnd = { kind: 'done', exchanged: false, more: false };
     try {
@@ -298,14 +302,16 @@ export class SyncLoop {
       end = { kind: 'failed', error: toErrorInfo(e), retryAfterMs: undefined, network: false };
     }
     this.#scheduled = false;
-    await this.#finish(end, exchanged).catch(() => undefined);
+    await this.#finish(end, exchanged, generation).catch(() => undefined);
   }
 
-  async #finish(end: PassEnd, exchanged: boolean): Promise<void> {
+  async #finish(end: PassEnd, exchanged: boolean, generation: number): Promise<void> {
     await this.#refreshCounts();
     await this.#waiters.check(this.#o.storage);
     if (this.#closed) return;
     if (end.kind === 'failed') return this.#backoff(end);
+    // Credentials changed while this pass ran: its 401 may answer the old ones, so try the new ones first.
+    if (end.kind === 'auth' && generation !== this.#authGeneration) return this.#schedule(true, true);
     if (end.kind === 'auth') return this.#enterAuthRequired(end.error);
     if (exchanged) this.#attempt = 0;
     if (this.#authRequired) return;

@@ -56,6 +56,39 @@ describe('SyncLoop', () => {
       expect(h.loop.status.current.phase).toBe('idle');
     });
 
+    test('a 401 to a request sent before the credentials changed does not leave the loop waiting for sign-in', async () => {
+      const h = await createHarness();
+      await h.put('a', 'one');
+      // The first push is answered only once the test says so, with a 401 to the old credentials.
+      h.server.failNext({ status: 401, code: 'token-missing' });
+      const push = h.server.push.bind(h.server);
+      let sent!: () => void;
+      const inFlight = new Promise<void>((resolve) => {
+        sent = resolve;
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let first = true;
+      h.server.push = async (request) => {
+        const outcome = await push(request);
+        if (first) {
+          first = false;
+          sent();
+          await released;
+        }
+        return outcome;
+      };
+      h.loop.start();
+      await inFlight;
+      h.loop.setAuthChanged();
+      release();
+      await h.loop.whenIdle();
+      expect(h.server.log.filter((l) => l.startsWith('push'))).toEqual(['push:1 → 401', 'push:1 → ok']);
+      expect(h.loop.status.current).toMatchObject({ phase: 'idle', pending: 0 });
+    });
+
     test('enters auth-required at once when no refresh hook is given', async () => {
       const h = await createHarness();
       await h.put('a', 'one');
