@@ -62,17 +62,26 @@ describe('Background Sync (issue 5 item 2)', () => {
     for (const doc of docs) expect(doc.version).toBe(1);
     expect(env.proxy.applied.filter((w) => w.key.startsWith('bg-'))).toHaveLength(5);
 
-    // The drain left the outbox empty: a page opened now finds nothing pending, and the SW logged a drained pass.
-    const after = await openApp(context, env, db);
-    const status = await waitForStatus(after, (s) => s.at > 0);
-    expect(status.pending).toBe(0);
-    const log = await after.evaluate(async () => {
-      const cache = await caches.open('e2e-sync-log');
-      const entries = await Promise.all((await cache.keys()).map(async (k) => (await cache.match(k))?.json()));
-      return entries as { db: string; outcome: { kind: string; remaining: number } | null; error: string | null }[];
-    });
+    // The server applies the writes before the service worker has recorded their acknowledgement: the
+    // SW logs its pass once that transaction has committed, so wait for its log, read in the SW itself.
+    const [worker] = context.serviceWorkers();
+    if (worker === undefined) throw new Error('the service worker that drained is not running');
+    const log = await until(async () => {
+      const entries = await worker.evaluate(async () => {
+        const cache = await caches.open('e2e-sync-log');
+        return Promise.all((await cache.keys()).map(async (k) => (await cache.match(k))?.json()));
+      });
+      const drained = (entries as { db: string; outcome: { kind: string; remaining: number } | null }[]).some(
+        (e) => e.db === db && e.outcome?.kind === 'drained',
+      );
+      return drained ? entries : undefined;
+    }, 'the service worker to log its drained pass');
     expect(log).toContainEqual(
       expect.objectContaining({ db, outcome: expect.objectContaining({ kind: 'drained', remaining: 0 }) }),
     );
+    // The drain left the outbox empty: a page opened now finds nothing pending.
+    const after = await openApp(context, env, db);
+    const status = await waitForStatus(after, (s) => s.at > 0);
+    expect(status.pending).toBe(0);
   });
 });
