@@ -7,7 +7,9 @@ import {
   type OutboxChunk,
   type OutboxState,
   positionIn,
+  withSeq,
 } from './outbox-chunk.ts';
+import { type Held, HeldChunks } from './held-chunks.ts';
 import { docHash, hash, IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
 
 /** The requests the chunked outbox makes of one IndexedDB transaction (structural, so this file needs no `idb`). */
@@ -23,60 +25,8 @@ export interface ChunkRequests {
 }
 
 /** A chunk as this transaction sees it. `hi` is the highest seq it has held, so every seq in [firstSeq, hi] is its own. */
-/**
- * The record to store for an appended write: its fields in the schema's order with `seq` second,
- * and no `value` key for a delete. A write that still carries a `seq` (copied from a dead letter)
- * gets the new one all the same.
- */
-function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
-  const {
-    v,
-    id,
-    clientId,
-    collection,
-    key,
-    op,
-    value,
-    baseVersion,
-    createdAt,
-    size,
-    attempts,
-    leaseUntil,
-    firstFailedAt,
-    lastError,
-  } = write;
-  return value === undefined
-    ? { v, seq, id, clientId, collection, key, op, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError }
-    : {
-        v,
-        seq,
-        id,
-        clientId,
-        collection,
-        key,
-        op,
-        value,
-        baseVersion,
-        createdAt,
-        size,
-        attempts,
-        leaseUntil,
-        firstFailedAt,
-        lastError,
-      };
-}
-
 /** Told when a stored write is replaced (`after`) or removed (`after` undefined). */
 export type WriteChanged = (before: PendingWrite, after: PendingWrite | undefined) => void;
-
-interface Held {
-  readonly chunk: OutboxChunk;
-  hi: number;
-  dirty: boolean;
-  /** For a chunk this transaction created: its writes' estimated bytes, and whether it takes no more. */
-  bytes?: number;
-  full?: boolean;
-}
 
 interface Ready {
   readonly base: OutboxState;
@@ -84,11 +34,6 @@ interface Ready {
 }
 
 const NO_SEQS: readonly number[] = Object.freeze([]);
-
-/** Clean chunks kept for reuse within one transaction; more are dropped (they can be read again). */
-const CLEAN_CHUNKS_KEPT = 16;
-/** Chunks read per request while rebuilding the index. */
-const REBUILD_PAGE = 16;
 
 const readOnlyError = (): DOMException =>
   new DOMException('The transaction is read-only: the outbox cannot be changed in it.', 'ReadOnlyError');
@@ -111,19 +56,13 @@ export class ChunkedOutboxTx {
   /** The shared index, once {@link #load} has checked it. */
   #index: PendingWriteIndex | undefined;
   #nextSeq = 0;
-  readonly #held = new Map<number, Held>();
-  /** Chunks this transaction created for its appended writes, in order. */
-  readonly #created: Held[] = [];
-  /** Chunks created by `putWrite` for a seq that no chunk owned (below the first one): rare, listed the slow way. */
-  readonly #fresh: Held[] = [];
+  readonly #chunks: HeldChunks;
   readonly #changes = new IndexChanges();
   readonly #counted: (change: number) => void;
   readonly #changed: WriteChanged;
   #commit: { readonly base: string; readonly token: string } | undefined;
   /** Puts of created chunks issued as soon as they filled up, awaited by {@link finish}. */
   readonly #early: Promise<unknown>[] = [];
-  /** The store lookups of {@link #owner}, one after another. */
-  #lookups: Promise<unknown> = Promise.resolve();
 
   /**
    * @param counted called with +1 / -1 as writes are added or removed, for the stored counts.
@@ -144,6 +83,7 @@ export class ChunkedOutboxTx {
     this.#keeper = keeper;
     this.#writable = writable;
     this.#newToken = newToken;
+    this.#chunks = new HeldChunks((seq) => io.owner(seq), writable);
   }
 
   async addWrite(write: Omit<PendingWrite, 'seq'>): Promise<number> {
@@ -161,14 +101,10 @@ export class ChunkedOutboxTx {
       const seq = this.#nextSeq++;
       const record = withSeq(write, seq);
       const bytes = estimatedBytes(record);
-      let tail = this.#created.at(-1);
+      let tail = this.#chunks.created.at(-1);
       // A write that would take the chunk over its byte budget starts the next one.
       if (tail !== undefined && !tail.full && (tail.bytes ?? 0) + bytes > CHUNK_BYTES) this.#putEarly(tail);
-      if (tail === undefined || tail.full) {
-        tail = { chunk: { firstSeq: seq, writes: [] }, hi: seq, dirty: true, bytes: 0, full: false };
-        this.#created.push(tail);
-        this.#held.set(seq, tail);
-      }
+      if (tail === undefined || tail.full) tail = this.#chunks.create(seq);
       tail.chunk.writes.push(record);
       tail.hi = seq;
       tail.bytes = (tail.bytes ?? 0) + bytes;
@@ -206,9 +142,9 @@ export class ChunkedOutboxTx {
     if (!this.#writable) throw readOnlyError();
     await this.#load();
     const record = { ...write };
-    const found = await this.#owner(write.seq);
+    const found = await this.#chunks.owner(write.seq);
     // Through #live either way: a chunk dropped while clean would otherwise be changed and never written back.
-    const held = this.#live(found ?? this.#holdFresh(write.seq));
+    const held = this.#chunks.live(found ?? this.#chunks.holdFresh(write.seq));
     const { at, found: exists } = positionIn(held.chunk, write.seq);
     if (exists) {
       const before = held.chunk.writes[at] as PendingWrite;
@@ -226,9 +162,9 @@ export class ChunkedOutboxTx {
   }
 
   async getWrite(seq: number): Promise<PendingWrite | undefined> {
-    const held = await this.#owner(seq);
+    const held = await this.#chunks.owner(seq);
     if (held === undefined) return undefined;
-    const live = this.#live(held);
+    const live = this.#chunks.live(held);
     const { at, found } = positionIn(live.chunk, seq);
     return found ? { ...(live.chunk.writes[at] as PendingWrite) } : undefined;
   }
@@ -241,9 +177,9 @@ export class ChunkedOutboxTx {
   async deleteWrite(seq: number): Promise<void> {
     if (!this.#writable) throw readOnlyError();
     await this.#load();
-    const held = await this.#owner(seq);
+    const held = await this.#chunks.owner(seq);
     if (held === undefined) return;
-    const live = this.#live(held);
+    const live = this.#chunks.live(held);
     const { at, found } = positionIn(live.chunk, seq);
     if (!found) return;
     const [removed] = live.chunk.writes.splice(at, 1);
@@ -256,10 +192,10 @@ export class ChunkedOutboxTx {
   async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
     if (limit <= 0) return [];
     await this.#load();
-    if (this.#fresh.length > 0) {
+    if (this.#chunks.fresh.length > 0) {
       // Chunks not yet stored sit between stored ones: list everything, then merge (tests and repairs only).
       const all = await this.#listInOrder(afterSeq, Number.POSITIVE_INFINITY);
-      for (const held of this.#fresh) for (const w of held.chunk.writes) if (w.seq > afterSeq) all.push({ ...w });
+      for (const held of this.#chunks.fresh) for (const w of held.chunk.writes) if (w.seq > afterSeq) all.push({ ...w });
       return all.sort((a, b) => a.seq - b.seq).slice(0, limit);
     }
     return this.#listInOrder(afterSeq, limit);
@@ -277,21 +213,21 @@ export class ChunkedOutboxTx {
     };
     // Chunks that were stored when the transaction began (the one that may start at or below afterSeq,
     // then those after it), then the ones it created, which sort after them all (and may be stored by now).
-    const createdFrom = this.#created[0]?.chunk.firstSeq ?? Number.POSITIVE_INFINITY;
+    const createdFrom = this.#chunks.created[0]?.chunk.firstSeq ?? Number.POSITIVE_INFINITY;
     const first = await this.#io.owner(afterSeq + 1);
     if (first === undefined || first.firstSeq < createdFrom) {
-      if (first !== undefined && take(this.#view(first))) return out;
+      if (first !== undefined && take(this.#chunks.view(first))) return out;
       let cursor = first?.firstSeq ?? afterSeq;
       // Bounded by the store: each page moves the cursor past the chunks it read.
       for (let count = Math.min(16, Math.ceil(limit / CHUNK_WRITES)); ; count = Math.min(count * 2, 16)) {
         const page = (await this.#io.after(cursor, count)).filter((chunk) => chunk.firstSeq < createdFrom);
-        for (const chunk of page) if (take(this.#view(chunk))) return out;
+        for (const chunk of page) if (take(this.#chunks.view(chunk))) return out;
         const last = page.at(-1);
         if (page.length < count || last === undefined) break;
         cursor = last.firstSeq;
       }
     }
-    for (const held of this.#created) if (take(held.chunk)) return out;
+    for (const held of this.#chunks.created) if (take(held.chunk)) return out;
     return out;
   }
 
@@ -341,7 +277,7 @@ export class ChunkedOutboxTx {
     if (this.#ready === undefined) return;
     const { base } = await this.#ready;
     const requests: Promise<unknown>[] = this.#early.splice(0);
-    for (const held of this.#held.values()) {
+    for (const held of this.#chunks.all()) {
       if (!held.dirty) continue;
       requests.push(held.chunk.writes.length === 0 ? this.#io.delete(held.chunk.firstSeq) : this.#io.put(held.chunk));
     }
@@ -375,21 +311,7 @@ export class ChunkedOutboxTx {
       }
     }
     // Another connection changed the outbox (or the state is missing): rebuild the index from the chunks.
-    const index = new PendingWriteIndex();
-    let maxSeq = 0;
-    let after = 0;
-    for (;;) {
-      const page = await this.#io.after(after, REBUILD_PAGE);
-      for (const chunk of page) {
-        for (const write of chunk.writes) {
-          index.add(write);
-          maxSeq = Math.max(maxSeq, write.seq);
-        }
-      }
-      const last = page.at(-1);
-      if (page.length < REBUILD_PAGE || last === undefined) break;
-      after = last.firstSeq;
-    }
+    const { index, maxSeq } = await PendingWriteIndex.fromChunks((after, count) => this.#io.after(after, count));
     const base = isOutboxState(stored) ? stored : { nextSeq: maxSeq + 1, token: `recovered:${this.#newToken()}` };
     this.#keeper.rebuilt(index, base.token);
     this.#nextSeq = base.nextSeq;
@@ -428,76 +350,5 @@ export class ChunkedOutboxTx {
     if (seqs.length === 0) return [];
     const writes = await Promise.all(seqs.map((seq) => this.getWrite(seq)));
     return writes.filter((w): w is PendingWrite => w !== undefined && matches(w));
-  }
-
-  /** The chunk that owns `seq` as this transaction sees it, if any. */
-  async #owner(seq: number): Promise<Held | undefined> {
-    const held = this.#heldOwner(seq);
-    if (held !== undefined) return held;
-    // No need of the index here (chunks this transaction created only exist once it was loaded):
-    // reading a write by seq, as a document's value does, never rebuilds it.
-    if (this.#created.length > 0 && seq >= (this.#created[0] as Held).chunk.firstSeq) {
-      let owner: Held | undefined;
-      for (const created of this.#created) if (created.chunk.firstSeq <= seq) owner = created;
-      return owner;
-    }
-    // One store lookup at a time: pipelined callers (settling a batch deletes hundreds of seqs at
-    // once) then find the chunk the first lookup fetched instead of each reading it again.
-    const lookup = this.#lookups.then(async () => {
-      const found = this.#heldOwner(seq);
-      if (found !== undefined) return found;
-      const stored = await this.#io.owner(seq);
-      return stored === undefined ? undefined : this.#hold(stored);
-    });
-    this.#lookups = lookup.catch(() => undefined);
-    return lookup;
-  }
-
-  /** The held chunk whose seqs span `seq`, if any. */
-  #heldOwner(seq: number): Held | undefined {
-    for (const held of this.#held.values()) if (held.chunk.firstSeq <= seq && seq <= held.hi) return held;
-    return undefined;
-  }
-
-  /** The held version of a stored chunk (holding it if this transaction may change it). */
-  #view(stored: OutboxChunk): OutboxChunk {
-    const held = this.#held.get(stored.firstSeq);
-    if (held !== undefined) return held.chunk;
-    return this.#writable ? this.#hold(stored).chunk : stored;
-  }
-
-  #holdFresh(firstSeq: number): Held {
-    const held = this.#hold({ firstSeq, writes: [] });
-    if (!this.#fresh.includes(held)) this.#fresh.push(held);
-    return held;
-  }
-
-  #hold(chunk: OutboxChunk): Held {
-    const known = this.#held.get(chunk.firstSeq);
-    if (known !== undefined) return known;
-    const held: Held = { chunk, hi: chunk.writes.at(-1)?.seq ?? chunk.firstSeq, dirty: false };
-    this.#held.set(chunk.firstSeq, held);
-    this.#dropCleanChunks(held);
-    return held;
-  }
-
-  /**
-   * The chunk to change: `held` itself, or the copy held now if `held` was dropped meanwhile
-   * (a clean copy has the same content, so either is right; only one may be changed).
-   */
-  #live(held: Held): Held {
-    const current = this.#held.get(held.chunk.firstSeq);
-    if (current !== undefined) return current;
-    this.#held.set(held.chunk.firstSeq, held);
-    return held;
-  }
-
-  /** Drops the oldest clean chunks beyond {@link CLEAN_CHUNKS_KEPT}; never `keep` (the one just held) nor a fresh one. */
-  #dropCleanChunks(keep: Held): void {
-    if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
-    for (const [firstSeq, held] of this.#held) {
-      if (this.#held.size <= CLEAN_CHUNKS_KEPT + this.#created.length) return;
-      if (!held.dirty && held !== keep && !this.#fresh.includes(held)) this.#held.delete(firstSeq);
-    }
   }
 }

@@ -70,3 +70,46 @@ export function toChunks(writes: readonly PendingWrite[]): OutboxChunk[] {
   }
   return chunks;
 }
+
+/**
+ * The record to store for an appended write: its fields in the schema's order with `seq` second,
+ * and no `value` key for a delete. A write that still carries a `seq` (copied from a dead letter)
+ * gets the new one all the same.
+ */
+export function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
+  const {
+    v,
+    id,
+    clientId,
+    collection,
+    key,
+    op,
+    value,
+    baseVersion,
+    createdAt,
+    size,
+    attempts,
+    leaseUntil,
+    firstFailedAt,
+    lastError,
+  } = write;
+  return value === undefined
+    ? { v, seq, id, clientId, collection, key, op, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError }
+    : {
+        v,
+        seq,
+        id,
+        clientId,
+        collection,
+        key,
+        op,
+        value,
+        baseVersion,
+        createdAt,
+        size,
+        attempts,
+        leaseUntil,
+        firstFailedAt,
+        lastError,
+      };
+}

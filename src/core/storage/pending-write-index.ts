@@ -8,6 +8,9 @@ export interface IndexedWrite {
 
 type Bucket = number | number[];
 
+/** Chunks read per request while rebuilding an index. */
+const REBUILD_PAGE = 16;
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -63,6 +66,35 @@ function seqsIn(bucket: Bucket | undefined): readonly number[] {
 export class PendingWriteIndex {
   readonly #byId = new Map<number, Bucket>();
   readonly #byDoc = new Map<number, Bucket>();
+
+  /**
+   * Builds the index of every write in the stored chunks, read {@link REBUILD_PAGE} at a time
+   * through `after` (chunks with `firstSeq` above a seq, in order); also returns the highest seq seen.
+   */
+  static async fromChunks(
+    after: (
+      firstSeq: number,
+      count: number,
+    ) => Promise<readonly { readonly firstSeq: number; readonly writes: readonly IndexedWrite[] }[]>,
+  ): Promise<{ index: PendingWriteIndex; maxSeq: number }> {
+    const index = new PendingWriteIndex();
+    let maxSeq = 0;
+    let cursor = 0;
+    // Bounded by the store: each page moves the cursor past the chunks it read.
+    for (;;) {
+      const page = await after(cursor, REBUILD_PAGE);
+      for (const chunk of page) {
+        for (const write of chunk.writes) {
+          index.add(write);
+          maxSeq = Math.max(maxSeq, write.seq);
+        }
+      }
+      const last = page.at(-1);
+      if (page.length < REBUILD_PAGE || last === undefined) break;
+      cursor = last.firstSeq;
+    }
+    return { index, maxSeq };
+  }
 
   add(write: IndexedWrite): void {
     addTo(this.#byId, hash(write.id), write.seq);
