@@ -244,38 +244,22 @@ function toPendingWrite(
   baseVersion: number | null,
 ): Omit<PendingWrite, 'seq'> {
   const { collection, key, op, createdAt } = request;
-  const name = collection.name;
+  const write: Omit<PendingWrite, 'seq'> = {
+    v: 1,
+    id,
+    clientId,
+    collection: collection.name,
+    key,
+    op,
+    baseVersion,
+    createdAt,
+    size,
+    attempts: 0,
+    leaseUntil: null,
+    firstFailedAt: null,
+    lastError: null,
+  };
   // A delete carries no value at all (not `value: undefined`), so the stored record stays plain.
-  return op === 'put'
-    ? {
-        v: 1,
-        id,
-        clientId,
-        collection: name,
-        key,
-        op,
-        baseVersion,
-        createdAt,
-        size,
-        attempts: 0,
-        leaseUntil: null,
-        firstFailedAt: null,
-        lastError: null,
-        value: request.value as JsonValue,
-      }
-    : {
-        v: 1,
-        id,
-        clientId,
-        collection: name,
-        key,
-        op,
-        baseVersion,
-        createdAt,
-        size,
-        attempts: 0,
-        leaseUntil: null,
-        firstFailedAt: null,
-        lastError: null,
-      };
+  if (op === 'put') write.value = request.value as JsonValue;
+  return write;
 }

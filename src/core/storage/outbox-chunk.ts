@@ -72,19 +72,21 @@ export function toChunks(writes: readonly PendingWrite[]): OutboxChunk[] {
 }
 
 /**
- * The record to store for an appended write: its fields in the schema's order with `seq` second,
+ * The record to store for an appended write: its fields with `seq` second and the value last,
  * and no `value` key for a delete. A write that still carries a `seq` (copied from a dead letter)
  * gets the new one all the same.
  */
 export function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
-  const {
+  const { v, id, clientId, collection, key, op, value, baseVersion, createdAt, size } = write;
+  const { attempts, leaseUntil, firstFailedAt, lastError } = write;
+  const record: PendingWrite = {
     v,
+    seq,
     id,
     clientId,
     collection,
     key,
     op,
-    value,
     baseVersion,
     createdAt,
     size,
@@ -92,24 +94,7 @@ export function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingW
     leaseUntil,
     firstFailedAt,
     lastError,
-  } = write;
-  return value === undefined
-    ? { v, seq, id, clientId, collection, key, op, baseVersion, createdAt, size, attempts, leaseUntil, firstFailedAt, lastError }
-    : {
-        v,
-        seq,
-        id,
-        clientId,
-        collection,
-        key,
-        op,
-        value,
-        baseVersion,
-        createdAt,
-        size,
-        attempts,
-        leaseUntil,
-        firstFailedAt,
-        lastError,
-      };
+  };
+  if (value !== undefined) record.value = value;
+  return record;
 }
