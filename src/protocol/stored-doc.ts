@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { collectionNameSchema, docKeySchema } from './ids.ts';
 import { jsonValueSchema } from './json-value.ts';
 
-/** A document in the local store (IndexedDB store `docs`, key `[collection, key]`). Deleted documents are removed. */
+/** A document in the local store (IndexedDB store `docs`, key `<collection>/<key>`; see doc-value-links.ts for how a pending value is stored). Deleted documents are removed. */
 export const storedDocSchema = z.strictObject({
   collection: collectionNameSchema,
   key: docKeySchema,
