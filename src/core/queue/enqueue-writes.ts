@@ -170,9 +170,9 @@ export async function enqueueWrites(
     const puts: StoredDoc[] = [];
     for (const state of touched) {
       if (state.doc !== undefined) puts.push(state.doc);
-      else docWrites.push(tx.deleteDoc(state.collection.name, state.key));
+      else docWrites.push(observed(tx.deleteDoc(state.collection.name, state.key)));
     }
-    docWrites.push(tx.putDocs(puts));
+    docWrites.push(observed(tx.putDocs(puts)));
   }
   await Promise.all(docWrites);
   return requests.map((request, i) => {
@@ -188,6 +188,15 @@ export async function enqueueWrites(
     };
     return { receipt, change };
   });
+}
+
+/**
+ * `request`, observed at once: a slice's document writes are awaited only after later slices ran, and
+ * a failure meanwhile must not surface as an unhandled rejection (the final await still sees it).
+ */
+function observed<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => {});
+  return request;
 }
 
 /** The stored documents of the whole group, read together per collection (absent: no document). */

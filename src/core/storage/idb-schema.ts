@@ -55,7 +55,7 @@ export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: n
   if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (doc) => docId((doc as StoredDoc).collection, (doc as StoredDoc).key));
 }
 
-/** Recreates a store that had a key path with out-of-line keys, every record kept under the same key. */
+/** Recreates a store that had a key path with out-of-line keys: every record kept, under the key `keyOf` gives it. */
 function rekey(db: IDBDatabase, tx: IDBTransaction, name: string, keyOf: (record: unknown) => IDBValidKey): void {
   const all = tx.objectStore(name).getAll();
   all.onsuccess = () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LocalStore } from '../../../src/core/docs/local-store.ts';
+import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts';
 import type { OutboxError } from '../../../src/errors.ts';
 import type { JsonValue } from '../../../src/protocol/json-value.ts';
 import type { DocChange } from '../../../src/protocol/outbox-api.ts';
@@ -7,6 +8,14 @@ import { rejectionOf } from '../../contracts/outbox-storage.contract.ts';
 import { makeDoc } from '../../contracts/storage-fixtures.ts';
 import { overrideTx, wrapStorage } from '../../contracts/wrap-storage.ts';
 import { openStore, prefs, storages } from './store-fixtures.ts';
+
+/** A store over `storage` that counts the readwrite transactions made after it opened. */
+async function openCountingStore(storage: OutboxStorage) {
+  let transactions = 0;
+  const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
+  transactions = 0;
+  return { store, writeTransactions: () => transactions };
+}
 
 describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
   describe('open', () => {
@@ -28,11 +37,9 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
   describe('put', () => {
     test('writes the document and appends a plain pending write in one transaction', async () => {
       const storage = await makeStorage();
-      let transactions = 0;
-      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
-      transactions = 0;
+      const { store, writeTransactions } = await openCountingStore(storage);
       const receipt = await store.put('prefs', 'me', { theme: 'dark' });
-      expect(transactions).toBe(1);
+      expect(writeTransactions()).toBe(1);
       expect(receipt.coalesced).toBe(false);
       const [doc, writes] = await storage.transact('readonly', async (tx) => [
         await tx.getDoc('prefs', 'me'),
@@ -118,24 +125,20 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
 
     test('a rejected write does not affect its neighbours in the same group', async () => {
       const storage = await makeStorage();
-      let transactions = 0;
-      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
-      transactions = 0;
+      const { store, writeTransactions } = await openCountingStore(storage);
       const settled = await Promise.allSettled([
         store.put('prefs', 'a', { theme: 'dark' }),
         store.put('prefs', 'b', { theme: 'purple' } as unknown as JsonValue),
         store.put('prefs', 'c', { theme: 'light' }),
       ]);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(transactions).toBe(1);
+      expect(writeTransactions()).toBe(1);
       expect((await store.list('prefs')).items.map((d) => d.key)).toEqual(['a', 'c']);
     });
 
     test('a document over the size limit is left out of its group alone: its neighbours commit in the same transaction', async () => {
       const storage = await makeStorage();
-      let transactions = 0;
-      const store = await openStore(wrapStorage(storage, { onTransact: (mode) => mode === 'readwrite' && transactions++ }));
-      transactions = 0;
+      const { store, writeTransactions } = await openCountingStore(storage);
       const settled = await Promise.allSettled([
         store.put('events', 'a', { type: 'small', n: 1 }),
         store.put('events', 'b', { type: 'x'.repeat(300), n: 2 }),
@@ -146,7 +149,7 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
         'too-large',
         'fulfilled',
       ]);
-      expect(transactions).toBe(1);
+      expect(writeTransactions()).toBe(1);
       const writes = await storage.transact('readonly', (tx) => tx.listWrites(0, 10));
       expect(writes.map((w) => [w.key, w.value])).toEqual([
         ['a', { type: 'small', n: 1 }],

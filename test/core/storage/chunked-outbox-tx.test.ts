@@ -39,6 +39,16 @@ function countingStore(writes: PendingWrite[]) {
   return { io, calls, chunks };
 }
 
+/** A transaction over `io` with a fresh connection index (so any use of the index first rebuilds it). */
+const openTx = (io: ChunkRequests, writable: boolean): ChunkedOutboxTx =>
+  new ChunkedOutboxTx(
+    io,
+    new IndexKeeper(),
+    writable,
+    () => {},
+    () => 'next',
+  );
+
 const seeded = (n: number): PendingWrite[] =>
   Array.from({ length: n }, (_, i) => ({ ...makeWrite('events', `e${i}`), seq: i + 1 }));
 
@@ -46,13 +56,7 @@ describe('ChunkedOutboxTx', () => {
   test('reading a write by seq (as a document pointing at its value does) reads its chunk and never rebuilds the index', async () => {
     const { io, calls } = countingStore(seeded(CHUNK_WRITES * 3));
     // A keeper that knows no token: any use of the index would first rebuild it from every chunk.
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      false,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, false);
     expect((await tx.getWrite(CHUNK_WRITES + 5))?.seq).toBe(CHUNK_WRITES + 5);
     expect(calls.after).toEqual([]);
     expect(calls.chunksRead).toBe(1);
@@ -60,13 +64,7 @@ describe('ChunkedOutboxTx', () => {
 
   test('appended writes of big documents fill chunks that stay under the 64 KiB Chromium stores as a blob file', async () => {
     const { io, chunks } = countingStore([]);
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      true,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, true);
     const text = 'x'.repeat(2_000);
     const big = Array.from({ length: 100 }, (_, i) => makeWrite('notes', `n${i}`, { value: { text }, size: 2_012 }));
     const small = Array.from({ length: 300 }, (_, i) => makeWrite('events', `e${i}`));
@@ -81,13 +79,7 @@ describe('ChunkedOutboxTx', () => {
 
   test('a write bigger than the byte budget gets a chunk of its own', async () => {
     const { io, chunks } = countingStore([]);
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      true,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, true);
     const huge = makeWrite('notes', 'huge', { value: { text: 'y'.repeat(100_000) }, size: 100_012 });
     await tx.appendWrites([makeWrite('events', 'a'), huge, makeWrite('events', 'b')]);
     await tx.finish();
@@ -96,13 +88,7 @@ describe('ChunkedOutboxTx', () => {
 
   test('deleting every write of a chunk at once reads that chunk from the store once', async () => {
     const { io, calls, chunks } = countingStore(seeded(CHUNK_WRITES * 2));
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      true,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, true);
     await Promise.all(Array.from({ length: CHUNK_WRITES }, (_, i) => tx.deleteWrite(i + 1)));
     await tx.finish();
     expect(calls.owner).toBe(1);
@@ -111,13 +97,7 @@ describe('ChunkedOutboxTx', () => {
 
   test('asking for the oldest write reads one chunk, not a page of them', async () => {
     const { io, calls } = countingStore(seeded(CHUNK_WRITES * 10));
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      false,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, false);
     await tx.getWriteById('not-there'); // loads the index (a full read, once per connection)
     calls.chunksRead = 0;
     const [oldest] = await tx.listWrites(CHUNK_WRITES * 3, 1);
@@ -128,13 +108,7 @@ describe('ChunkedOutboxTx', () => {
   test('a write put below every chunk while many chunks are changed is still written back', async () => {
     const writes = seeded(CHUNK_WRITES * 20).map((w) => ({ ...w, seq: w.seq + 1_000 }));
     const { io, chunks } = countingStore(writes);
-    const tx = new ChunkedOutboxTx(
-      io,
-      new IndexKeeper(),
-      true,
-      () => {},
-      () => 'next',
-    );
+    const tx = openTx(io, true);
     // One delete in each of 20 chunks: 20 changed chunks held, more than the clean ones kept.
     for (let c = 0; c < 20; c++) await tx.deleteWrite(1_001 + c * CHUNK_WRITES);
     const lone = { ...makeWrite('events', 'lone'), seq: 5 };
