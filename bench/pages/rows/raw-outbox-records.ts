@@ -21,7 +21,8 @@ function openPatternDb(name: string): Promise<IDBDatabase> {
 /**
  * The floor for Outbox puts: the records one Outbox transaction must write for N puts (each
  * document, pointing at the pending write that holds its value; each pending write, in chunks
- * of 128; the counters and the outbox state; out-of-line keys, as in src/core/storage/idb-schema.ts),
+ * of 128; the counters and the outbox state; out-of-line keys and schema 4's records, as in
+ * src/core/storage/idb-schema.ts, doc-value-links.ts and stored-write.ts),
  * written with plain IndexedDB calls and no library code at all: no validation, no ids, no
  * promises per write, durability 'strict' like the Outbox. Run inside a worker, beside the
  * LocalStore row, so the two differ only by the library's own work.
@@ -38,27 +39,21 @@ export async function rawOutboxRecords(n: number, dbName: string): Promise<RowOu
       const key = `item-${i}`;
       const value = makeRecord(i);
       const seq = i + 1;
-      docs.put({ collection: 'items', key, version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq }, `items/${key}`);
+      docs.put({ version: null, schemaVersion: 1, updatedAt: now, valueSeq: seq }, `items/${key}`);
       chunk.push({
-        v: 1,
         seq,
         id: `0000000000000000${String(seq).padStart(16, '0')}`,
-        clientId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
         collection: 'items',
         key,
         op: 'put',
         baseVersion: null,
         createdAt: now,
         size: 200,
-        attempts: 0,
-        leaseUntil: null,
-        firstFailedAt: null,
-        lastError: null,
         value,
       });
       if (chunk.length === CHUNK || i === n - 1) {
         const firstSeq = seq - chunk.length + 1;
-        outbox.put({ firstSeq, writes: chunk }, firstSeq);
+        outbox.put({ firstSeq, clientId: 'c0ffee00c0ffee00c0ffee00c0ffee00', writes: chunk }, firstSeq);
         chunk = [];
       }
     }

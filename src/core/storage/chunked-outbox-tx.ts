@@ -7,10 +7,10 @@ import {
   type OutboxChunk,
   type OutboxState,
   positionIn,
-  withSeq,
 } from './outbox-chunk.ts';
 import { type Held, HeldChunks } from './held-chunks.ts';
 import { docHash, hash, IndexChanges, type IndexKeeper, PendingWriteIndex } from './pending-write-index.ts';
+import { fromStoredWrite, type StoredWrite, toStoredWrite } from './stored-write.ts';
 
 /** The requests the chunked outbox makes of one IndexedDB transaction (structural, so this file needs no `idb`). */
 export interface ChunkRequests {
@@ -24,9 +24,11 @@ export interface ChunkRequests {
   putState(state: OutboxState): Promise<unknown>;
 }
 
-/** A chunk as this transaction sees it. `hi` is the highest seq it has held, so every seq in [firstSeq, hi] is its own. */
 /** Told when a stored write is replaced (`after`) or removed (`after` undefined). */
-export type WriteChanged = (before: PendingWrite, after: PendingWrite | undefined) => void;
+export type WriteChanged = (before: StoredWrite, after: StoredWrite | undefined) => void;
+
+/** Told of each write appended, as stored (with its new seq). */
+export type WriteAppended = (record: StoredWrite) => void;
 
 interface Ready {
   readonly base: OutboxState;
@@ -60,6 +62,7 @@ export class ChunkedOutboxTx {
   readonly #changes = new IndexChanges();
   readonly #counted: (change: number) => void;
   readonly #changed: WriteChanged;
+  readonly #appended: WriteAppended;
   #commit: { readonly base: string; readonly token: string } | undefined;
   /** Puts of created chunks issued as soon as they filled up, awaited by {@link finish}. */
   readonly #early: Promise<unknown>[] = [];
@@ -68,6 +71,7 @@ export class ChunkedOutboxTx {
    * @param counted called with +1 / -1 as writes are added or removed, for the stored counts.
    * @param newToken a fresh random token for the outbox state.
    * @param changed called as a stored write is replaced or removed (doc-value-links.ts).
+   * @param appended called with each appended write as stored (doc-value-links.ts).
    */
   constructor(
     io: ChunkRequests,
@@ -76,8 +80,10 @@ export class ChunkedOutboxTx {
     counted: (change: number) => void,
     newToken: () => string,
     changed: WriteChanged = () => {},
+    appended: WriteAppended = () => {},
   ) {
     this.#changed = changed;
+    this.#appended = appended;
     this.#io = io;
     this.#counted = counted;
     this.#keeper = keeper;
@@ -99,21 +105,24 @@ export class ChunkedOutboxTx {
     const checks: Promise<void>[] = [];
     for (const [i, write] of writes.entries()) {
       const seq = this.#nextSeq++;
-      const record = withSeq(write, seq);
-      const bytes = estimatedBytes(record);
+      const bytes = estimatedBytes(write);
       let tail = this.#chunks.created.at(-1);
       // A write that would take the chunk over its byte budget starts the next one.
       if (tail !== undefined && !tail.full && (tail.bytes ?? 0) + bytes > CHUNK_BYTES) this.#putEarly(tail);
-      if (tail === undefined || tail.full) tail = this.#chunks.create(seq);
+      if (tail === undefined || tail.full) tail = this.#chunks.create(seq, write.clientId);
+      const record = toStoredWrite(write, seq, tail.chunk.clientId);
       tail.chunk.writes.push(record);
       tail.hi = seq;
       tail.bytes = (tail.bytes ?? 0) + bytes;
       if (tail.chunk.writes.length >= CHUNK_WRITES || tail.bytes >= CHUNK_BYTES) this.#putEarly(tail);
       seqs[i] = seq;
       // Ids are unique: another write may only share this one's id hash, which a read settles.
-      const others = this.#candidatesNow('id', record.id).filter((other) => other !== seq);
+      const others = this.#candidatesNow('id', record.id);
       this.#changes.add(record);
-      if (others.length > 0) checks.push(this.#refuseDuplicate(record, others));
+      this.#appended(record);
+      if (others.length > 0 && (others.length > 1 || others[0] !== seq)) {
+        checks.push(this.#refuseDuplicate(record, others));
+      }
     }
     this.#counted(writes.length);
     await Promise.all(checks);
@@ -133,21 +142,22 @@ export class ChunkedOutboxTx {
     held.full = true;
   }
 
-  async #refuseDuplicate(record: PendingWrite, candidates: readonly number[]): Promise<void> {
-    const found = await this.#find(Promise.resolve(candidates), (w) => w.id === record.id && w.seq !== record.seq);
+  async #refuseDuplicate(record: StoredWrite, candidates: readonly number[]): Promise<void> {
+    const others = candidates.filter((seq) => seq !== record.seq);
+    const found = await this.#find(Promise.resolve(others), (w) => w.id === record.id && w.seq !== record.seq);
     if (found.length > 0) throw new DOMException(`A pending write with id ${record.id} already exists.`, 'ConstraintError');
   }
 
   async putWrite(write: PendingWrite): Promise<void> {
     if (!this.#writable) throw readOnlyError();
     await this.#load();
-    const record = { ...write };
     const found = await this.#chunks.owner(write.seq);
     // Through #live either way: a chunk dropped while clean would otherwise be changed and never written back.
-    const held = this.#chunks.live(found ?? this.#chunks.holdFresh(write.seq));
+    const held = this.#chunks.live(found ?? this.#chunks.holdFresh(write.seq, write.clientId));
+    const record = toStoredWrite(write, write.seq, held.chunk.clientId);
     const { at, found: exists } = positionIn(held.chunk, write.seq);
     if (exists) {
-      const before = held.chunk.writes[at] as PendingWrite;
+      const before = held.chunk.writes[at] as StoredWrite;
       this.#changes.remove(before);
       held.chunk.writes[at] = record;
       this.#changed(before, record);
@@ -166,7 +176,7 @@ export class ChunkedOutboxTx {
     if (held === undefined) return undefined;
     const live = this.#chunks.live(held);
     const { at, found } = positionIn(live.chunk, seq);
-    return found ? { ...(live.chunk.writes[at] as PendingWrite) } : undefined;
+    return found ? fromStoredWrite(live.chunk.writes[at] as StoredWrite, live.chunk.clientId) : undefined;
   }
 
   async getWriteById(id: string): Promise<PendingWrite | undefined> {
@@ -183,10 +193,10 @@ export class ChunkedOutboxTx {
     const { at, found } = positionIn(live.chunk, seq);
     if (!found) return;
     const [removed] = live.chunk.writes.splice(at, 1);
-    this.#changes.remove(removed as PendingWrite);
+    this.#changes.remove(removed as StoredWrite);
     this.#counted(-1);
     live.dirty = true;
-    this.#changed(removed as PendingWrite, undefined);
+    this.#changed(removed as StoredWrite, undefined);
   }
 
   async listWrites(afterSeq: number, limit: number): Promise<PendingWrite[]> {
@@ -195,7 +205,9 @@ export class ChunkedOutboxTx {
     if (this.#chunks.fresh.length > 0) {
       // Chunks not yet stored sit between stored ones: list everything, then merge (tests and repairs only).
       const all = await this.#listInOrder(afterSeq, Number.POSITIVE_INFINITY);
-      for (const held of this.#chunks.fresh) for (const w of held.chunk.writes) if (w.seq > afterSeq) all.push({ ...w });
+      for (const { chunk } of this.#chunks.fresh) {
+        for (const w of chunk.writes) if (w.seq > afterSeq) all.push(fromStoredWrite(w, chunk.clientId));
+      }
       return all.sort((a, b) => a.seq - b.seq).slice(0, limit);
     }
     return this.#listInOrder(afterSeq, limit);
@@ -206,7 +218,7 @@ export class ChunkedOutboxTx {
     const take = (chunk: OutboxChunk): boolean => {
       for (const write of chunk.writes) {
         if (write.seq <= afterSeq) continue;
-        out.push({ ...write });
+        out.push(fromStoredWrite(write, chunk.clientId));
         if (out.length >= limit) return true;
       }
       return false;

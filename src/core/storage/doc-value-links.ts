@@ -3,31 +3,44 @@ import type { JsonValue } from '../../protocol/json-value.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { ByDoc } from './by-doc.ts';
+import type { StoredWrite } from './stored-write.ts';
 
 /**
- * A document whose value is held by a pending write: the {@link StoredDoc} without `value`, plus
- * `valueSeq`, the seq of the pending put that carries the value.
+ * A record of the IndexedDB `docs` store (schema version 4 on), under the key `<collection>/<key>`
+ * (idb-schema.ts `docId`): the {@link StoredDoc} without `collection` and `key`, which its key
+ * already says (Chromium would store both names and values again in every record).
+ *
+ * A document put together with its pending write, in one transaction, is stored once: the value
+ * sits in the pending write, and the record holds `valueSeq`, the seq of that write, instead of
+ * `value`. Every other document holds its `value` itself.
  */
-export type LinkedDocRecord = Omit<StoredDoc, 'value'> & { readonly valueSeq: number };
+export type DocRecord = Omit<StoredDoc, 'collection' | 'key'> | LinkedDocRecord;
 
-/**
- * A record of the IndexedDB `docs` store (schema version 3 on). A document put together with its
- * pending write, in one transaction, is stored once: the value sits in the pending write, and the
- * document record points at it with `valueSeq`. Every other document holds its `value` itself.
- */
-export type DocRecord = StoredDoc | LinkedDocRecord;
+/** A {@link DocRecord} whose value is held by the pending write `valueSeq`. */
+export type LinkedDocRecord = Omit<StoredDoc, 'collection' | 'key' | 'value'> & { readonly valueSeq: number };
 
 /** The `docs` requests the links make of one transaction (structural, so this file needs no `idb`). */
 export interface DocRequests {
   get(collection: string, key: string): Promise<DocRecord | undefined>;
-  put(record: DocRecord): Promise<unknown>;
+  put(collection: string, key: string, record: DocRecord): Promise<unknown>;
 }
 
 const isLinked = (record: DocRecord): record is LinkedDocRecord => 'valueSeq' in record;
 
-/** The record as a plain document again, holding `value` itself. */
-function unlinked(record: LinkedDocRecord, value: JsonValue): StoredDoc {
-  const { collection, key, version, schemaVersion, updatedAt } = record;
+/** The record to store for a document that holds its value itself. */
+export function toPlainRecord(doc: StoredDoc): DocRecord {
+  const { value, version, schemaVersion, updatedAt } = doc;
+  return { value, version, schemaVersion, updatedAt };
+}
+
+/** The document a stored record stands for, with `value` (a fresh object). */
+function toDoc(
+  collection: string,
+  key: string,
+  record: Omit<StoredDoc, 'collection' | 'key' | 'value'>,
+  value: JsonValue,
+): StoredDoc {
+  const { version, schemaVersion, updatedAt } = record;
   return { collection, key, value, version, schemaVersion, updatedAt };
 }
 
@@ -46,8 +59,8 @@ function unlinked(record: LinkedDocRecord, value: JsonValue): StoredDoc {
 export class DocValueLinks {
   readonly #io: DocRequests;
   readonly #writeOf: (seq: number) => Promise<PendingWrite | undefined>;
-  /** Per document, the latest put appended in this transaction that a document may link to. */
-  readonly #appended = new ByDoc<{ readonly seq: number; readonly value: JsonValue }>();
+  /** Per document, the latest put appended in this transaction that a document may link to (as stored). */
+  readonly #appended = new ByDoc<StoredWrite>();
   /** Documents this transaction wrote, as it wrote them (null: deleted). */
   readonly #written = new ByDoc<DocRecord | null>();
   /** Values of writes this transaction removed or changed, as they were before. */
@@ -62,24 +75,20 @@ export class DocValueLinks {
     this.#writeOf = writeOf;
   }
 
-  /** Notes appended writes (with their new seqs): a document put next with the same value links to them. */
-  appended(writes: readonly Omit<PendingWrite, 'seq'>[], seqs: readonly number[]): void {
-    for (const [i, write] of writes.entries()) {
-      const { collection, key } = write;
-      if (write.op === 'put' && write.value !== undefined)
-        this.#appended.set(collection, key, { seq: seqs[i] as number, value: write.value });
-      else this.#appended.delete(collection, key);
-    }
+  /** Notes an appended write (as stored, with its seq): a document put next with the same value links to it. */
+  appended(record: StoredWrite): void {
+    if (record.op === 'put' && record.value !== undefined) this.#appended.set(record.collection, record.key, record);
+    else this.#appended.delete(record.collection, record.key);
   }
 
   /** The record to store for `doc`: linked to its pending write when it carries the very same value. */
   toRecord(doc: StoredDoc): DocRecord {
     const link = this.#appended.get(doc.collection, doc.key);
-    let record: DocRecord = doc;
+    let record: DocRecord;
     if (link !== undefined && link.value === doc.value) {
-      const { collection, key, version, schemaVersion, updatedAt } = doc;
-      record = { collection, key, version, schemaVersion, updatedAt, valueSeq: link.seq };
-    }
+      const { version, schemaVersion, updatedAt } = doc;
+      record = { version, schemaVersion, updatedAt, valueSeq: link.seq };
+    } else record = toPlainRecord(doc);
     this.#written.set(doc.collection, doc.key, record);
     return record;
   }
@@ -95,9 +104,10 @@ export class DocValueLinks {
     for (const key of [...this.#written.keysOf(collection)]) this.#written.set(collection, key, null);
   }
 
-  /** A stored record as a document, its value read from the pending write it points at. */
-  async resolve(record: DocRecord | undefined): Promise<StoredDoc | undefined> {
-    if (record === undefined || !isLinked(record)) return record;
+  /** The stored record of document `key` of `collection` as a document, its value read from the pending write it may point at. */
+  async resolve(collection: string, key: string, record: DocRecord | undefined): Promise<StoredDoc | undefined> {
+    if (record === undefined) return undefined;
+    if (!isLinked(record)) return toDoc(collection, key, record, record.value);
     let value = this.#former.get(record.valueSeq);
     if (value === undefined) {
       const write = await this.#writeOf(record.valueSeq);
@@ -106,17 +116,17 @@ export class DocValueLinks {
     if (value === undefined) {
       throw new OutboxError('storage-failed', {
         operation: 'read',
-        reason: `document '${record.key}' of '${record.collection}' points at pending write ${record.valueSeq}, which is missing`,
+        reason: `document '${key}' of '${collection}' points at pending write ${record.valueSeq}, which is missing`,
       });
     }
-    return unlinked(record, value);
+    return toDoc(collection, key, record, value);
   }
 
   /**
    * Called by the outbox when a stored write is removed (`after` undefined) or replaced. A write
    * that no longer carries the same value takes its value out of any document linked to it.
    */
-  writeChanged(before: PendingWrite, after: PendingWrite | undefined): void {
+  writeChanged(before: StoredWrite, after: StoredWrite | undefined): void {
     if (before.op !== 'put' || before.value === undefined) return;
     if (after !== undefined && after.op === 'put' && after.value === before.value) return;
     const value = before.value;
@@ -125,14 +135,14 @@ export class DocValueLinks {
     if (this.#appended.get(collection, key)?.seq === seq) this.#appended.delete(collection, key);
     const written = this.#written.get(collection, key);
     if (written !== undefined) {
-      if (written !== null && isLinked(written) && written.valueSeq === seq) this.#put(unlinked(written, value));
+      if (written !== null && isLinked(written) && written.valueSeq === seq) this.#put(collection, key, written, value);
       return;
     }
     const clears = this.#clears.get(collection) ?? 0;
     const check = this.#io.get(collection, key).then((stored) => {
       // Written or cleared since this read was issued: that newer change decides the document.
       if (this.#written.has(collection, key) || (this.#clears.get(collection) ?? 0) !== clears) return;
-      if (stored !== undefined && isLinked(stored) && stored.valueSeq === seq) this.#put(unlinked(stored, value));
+      if (stored !== undefined && isLinked(stored) && stored.valueSeq === seq) this.#put(collection, key, stored, value);
     });
     check.catch(() => {});
     this.#unlinking.push(check);
@@ -143,9 +153,12 @@ export class DocValueLinks {
     while (this.#unlinking.length > 0) await Promise.all(this.#unlinking.splice(0));
   }
 
-  #put(doc: StoredDoc): void {
-    this.#written.set(doc.collection, doc.key, doc);
-    const put = this.#io.put(doc);
+  /** Writes a linked record back holding `value` itself. */
+  #put(collection: string, key: string, linked: LinkedDocRecord, value: JsonValue): void {
+    const { version, schemaVersion, updatedAt } = linked;
+    const record: DocRecord = { value, version, schemaVersion, updatedAt };
+    this.#written.set(collection, key, record);
+    const put = this.#io.put(collection, key, record);
     put.catch(() => {});
     this.#unlinking.push(put);
   }

@@ -41,9 +41,9 @@ export class HeldChunks {
     return this.#held.values();
   }
 
-  /** A new, empty chunk for appended writes, starting at `firstSeq`. */
-  create(firstSeq: number): Held {
-    const held: Held = { chunk: { firstSeq, writes: [] }, hi: firstSeq, dirty: true, bytes: 0, full: false };
+  /** A new, empty chunk for appended writes from `clientId`, starting at `firstSeq`. */
+  create(firstSeq: number, clientId: string): Held {
+    const held: Held = { chunk: { firstSeq, clientId, writes: [] }, hi: firstSeq, dirty: true, bytes: 0, full: false };
     this.created.push(held);
     this.#held.set(firstSeq, held);
     return held;
@@ -79,9 +79,9 @@ export class HeldChunks {
     return this.#writable ? this.#hold(stored).chunk : stored;
   }
 
-  /** An empty chunk at `firstSeq`, for a seq no chunk owns. */
-  holdFresh(firstSeq: number): Held {
-    const held = this.#hold({ firstSeq, writes: [] });
+  /** An empty chunk at `firstSeq` for writes from `clientId`, for a seq no chunk owns. */
+  holdFresh(firstSeq: number, clientId: string): Held {
+    const held = this.#hold({ firstSeq, clientId, writes: [] });
     if (!this.fresh.includes(held)) this.fresh.push(held);
     return held;
   }

@@ -190,7 +190,7 @@ function docRequests(tx: Tx): DocRequests {
   const store = tx.objectStore(STORE_DOCS);
   return {
     get: (collection, key) => store.get(docId(collection, key)),
-    put: (record) => store.put!(record, docId(record.collection, record.key)),
+    put: (collection, key, record) => store.put!(record, docId(collection, key)),
   };
 }
 
@@ -226,6 +226,7 @@ class IdbStorageTx implements StorageTx {
       (n) => this.#counts.adjust('pending', n),
       newToken,
       (before, after) => this.#links.writeChanged(before, after),
+      (record) => this.#links.appended(record),
     );
   }
 
@@ -242,7 +243,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
-    return this.#links.resolve(await this.#tx.objectStore(STORE_DOCS).get(docId(collection, key)));
+    return this.#links.resolve(collection, key, await this.#tx.objectStore(STORE_DOCS).get(docId(collection, key)));
   }
 
   /**
@@ -252,7 +253,7 @@ class IdbStorageTx implements StorageTx {
    */
   async getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
     const store = this.#tx.objectStore(STORE_DOCS);
-    const read = async (key: string) => this.#links.resolve(await store.get(docId(collection, key)));
+    const read = async (key: string) => this.#links.resolve(collection, key, await store.get(docId(collection, key)));
     if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
     let low = keys[0] as string;
     let high = low;
@@ -303,10 +304,16 @@ class IdbStorageTx implements StorageTx {
     await this.#tx.objectStore(STORE_DOCS).delete!(docId(collection, key));
   }
 
+  /** A record does not hold its collection and key (doc-value-links.ts): its keys are read alongside, from the same range. */
   async listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]> {
     if (limit <= 0) return [];
-    const records = await this.#tx.objectStore(STORE_DOCS).getAll(docRange(collection, after), limit);
-    return Promise.all(records.map((record) => this.#links.resolve(record))) as Promise<StoredDoc[]>;
+    const store = this.#tx.objectStore(STORE_DOCS);
+    const range = docRange(collection, after);
+    const [records, ids] = await Promise.all([store.getAll(range, limit), store.getAllKeys(range, limit)]);
+    const prefix = docId(collection, '').length;
+    return Promise.all(
+      records.map((record, i) => this.#links.resolve(collection, (ids[i] as string).slice(prefix), record)),
+    ) as Promise<StoredDoc[]>;
   }
 
   async countDocs(collection: string): Promise<number> {
@@ -326,10 +333,8 @@ class IdbStorageTx implements StorageTx {
     return seq as number;
   }
 
-  async appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
-    const seqs = await this.#outbox.appendWrites(writes);
-    this.#links.appended(writes, seqs);
-    return seqs;
+  appendWrites(writes: readonly Omit<PendingWrite, 'seq'>[]): Promise<number[]> {
+    return this.#outbox.appendWrites(writes);
   }
 
   putWrite(write: PendingWrite): Promise<void> {

@@ -1,7 +1,9 @@
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import type { DocRecord } from './doc-value-links.ts';
 import { OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState, toChunks } from './outbox-chunk.ts';
 import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
+import { toStoredWrite } from './stored-write.ts';
 
 /**
  * Schema version of the database. Raise it together with a step in {@link upgradeSchema}.
@@ -12,8 +14,12 @@ import { COUNTS_META_KEY, EMPTY_COUNTS } from './store-counts.ts';
  *   costs less to make and to compare than an array of two. A document put with
  *   its pending write may hold `valueSeq` instead of `value` (doc-value-links.ts); the version also keeps
  *   older code, which would read such a document as valueless, out.
+ * - 4: records leave out what their key or chunk already says: a `docs` record has no `collection`
+ *   and `key` (doc-value-links.ts), and the writes in an `outbox` chunk are {@link import('./stored-write.ts').StoredWrite}s,
+ *   with the chunk's `clientId` and without `v` or a new write's default fields. Chromium stores
+ *   every field name of every record, and these were a third of the bytes a queued write cost.
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export const STORE_DOCS = 'docs';
 export const STORE_OUTBOX = 'outbox';
@@ -50,18 +56,60 @@ export function upgradeSchema(db: IDBDatabase, tx: IDBTransaction, oldVersion: n
     meta.put(FIRST_STATE, OUTBOX_STATE_META_KEY);
     return;
   }
+  // Versions 1 to 3 hold full records: the outbox's chunks of PendingWrites, documents with their collection and key.
+  const chunk = (old: unknown) => compactChunk(old as OldChunk);
+  const doc = (old: unknown) => compactDoc(old as OldDoc);
   if (oldVersion < 2) chunkTheOutbox(db, tx);
-  else if (oldVersion < 3) rekey(db, tx, STORE_OUTBOX, (chunk) => (chunk as OutboxChunk).firstSeq);
-  if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (doc) => docId((doc as StoredDoc).collection, (doc as StoredDoc).key));
+  else if (oldVersion < 3) rekey(db, tx, STORE_OUTBOX, (old) => (old as OldChunk).firstSeq, chunk);
+  else if (oldVersion < 4) rewrite(tx, STORE_OUTBOX, chunk);
+  if (oldVersion < 3) rekey(db, tx, STORE_DOCS, (old) => docId((old as OldDoc).collection, (old as OldDoc).key), doc);
+  else if (oldVersion < 4) rewrite(tx, STORE_DOCS, doc);
 }
 
-/** Recreates a store that had a key path with out-of-line keys: every record kept, under the key `keyOf` gives it. */
-function rekey(db: IDBDatabase, tx: IDBTransaction, name: string, keyOf: (record: unknown) => IDBValidKey): void {
+/** A chunk as versions 2 and 3 stored it. */
+interface OldChunk {
+  readonly firstSeq: number;
+  readonly writes: PendingWrite[];
+}
+
+/** A document as versions 1 to 3 stored it (version 3: `valueSeq` instead of `value` while its put was pending). */
+type OldDoc = Omit<StoredDoc, 'value'> & { readonly value?: StoredDoc['value']; readonly valueSeq?: number };
+
+/** The chunk keeps its `firstSeq` (its key), which may be below its first write's seq once that write went. */
+function compactChunk(old: OldChunk): OutboxChunk {
+  const clientId = old.writes[0]?.clientId ?? '';
+  return { firstSeq: old.firstSeq, clientId, writes: old.writes.map((w) => toStoredWrite(w, w.seq, clientId)) };
+}
+
+function compactDoc(old: OldDoc): DocRecord {
+  const { version, schemaVersion, updatedAt } = old;
+  if (old.valueSeq !== undefined) return { version, schemaVersion, updatedAt, valueSeq: old.valueSeq };
+  return { value: old.value as StoredDoc['value'], version, schemaVersion, updatedAt };
+}
+
+/** Recreates a store that had a key path with out-of-line keys: every record kept, as `convert` makes it, under the key `keyOf` gives it. */
+function rekey(
+  db: IDBDatabase,
+  tx: IDBTransaction,
+  name: string,
+  keyOf: (record: unknown) => IDBValidKey,
+  convert: (record: unknown) => unknown,
+): void {
   const all = tx.objectStore(name).getAll();
   all.onsuccess = () => {
     db.deleteObjectStore(name);
     const store = db.createObjectStore(name);
-    for (const record of all.result) store.put(record, keyOf(record));
+    for (const record of all.result) store.put(convert(record), keyOf(record));
+  };
+}
+
+/** Rewrites every record of a store with out-of-line keys as `convert` makes it, under its key. */
+function rewrite(tx: IDBTransaction, name: string, convert: (record: unknown) => unknown): void {
+  const store = tx.objectStore(name);
+  const keys = store.getAllKeys();
+  const all = store.getAll();
+  all.onsuccess = () => {
+    for (const [i, record] of all.result.entries()) store.put(convert(record), keys.result[i] as IDBValidKey);
   };
 }
 

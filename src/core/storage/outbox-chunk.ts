@@ -1,4 +1,5 @@
 import type { PendingWrite } from '../../protocol/pending-write.ts';
+import { type StoredWrite, toStoredWrite } from './stored-write.ts';
 
 /**
  * One record of the IndexedDB `outbox` store: pending writes with consecutive seqs, in seq order,
@@ -6,14 +7,16 @@ import type { PendingWrite } from '../../protocol/pending-write.ts';
  * chunk holding a seq is the one with the largest `firstSeq` at or below it.
  *
  * A transaction appends its new writes as new chunks of at most {@link CHUNK_WRITES} (and about
- * {@link CHUNK_BYTES}): one record
- * per group of writes instead of one (plus two index entries) per write, which is what lets a
- * group commit cost about one request per write. Each write inside is the plain
- * {@link PendingWrite} record, so DevTools → Application → IndexedDB still reads as a queue.
+ * {@link CHUNK_BYTES}): one record per group of writes instead of one (plus two index entries) per
+ * write, which is what lets a group commit cost about one request per write. Each write inside is
+ * a plain, readable {@link StoredWrite}: the pending write without the fields its chunk (`clientId`)
+ * or a new write's defaults already say, so DevTools → Application → IndexedDB still reads as a queue.
  */
 export interface OutboxChunk {
   readonly firstSeq: number;
-  writes: PendingWrite[];
+  /** The client id of its writes (one that differs is kept on that write). */
+  readonly clientId: string;
+  writes: StoredWrite[];
 }
 
 /** Most writes per chunk: big enough to amortise a record, small enough that rewriting one (a lease, an ack) stays cheap. */
@@ -26,8 +29,8 @@ export const CHUNK_WRITES = 128;
  */
 export const CHUNK_BYTES = 56 * 1024;
 
-/** Bytes one write adds to its chunk, roughly: its value's JSON size, its key, and about 256 for the other fields. */
-export function estimatedBytes(write: PendingWrite): number {
+/** Bytes one write adds to its chunk, roughly (on the safe side): its value's JSON size, its key, and about 256 for the other fields. */
+export function estimatedBytes(write: Pick<StoredWrite, 'size' | 'key' | 'collection'>): number {
   return write.size + 2 * (write.key.length + write.collection.length) + 256;
 }
 
@@ -55,46 +58,23 @@ export function positionIn(chunk: OutboxChunk, seq: number): { readonly at: numb
   let hi = chunk.writes.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((chunk.writes[mid] as PendingWrite).seq < seq) lo = mid + 1;
+    if ((chunk.writes[mid] as StoredWrite).seq < seq) lo = mid + 1;
     else hi = mid;
   }
   return { at: lo, found: chunk.writes[lo]?.seq === seq };
 }
 
-/** Splits seq-ordered writes into chunks of at most {@link CHUNK_WRITES} (used by the schema upgrade and by recovery). */
+/** Splits seq-ordered writes into stored chunks of at most {@link CHUNK_WRITES} (used by the schema upgrade and by tests). */
 export function toChunks(writes: readonly PendingWrite[]): OutboxChunk[] {
   const chunks: OutboxChunk[] = [];
   for (let i = 0; i < writes.length; i += CHUNK_WRITES) {
     const part = writes.slice(i, i + CHUNK_WRITES);
-    chunks.push({ firstSeq: (part[0] as PendingWrite).seq, writes: part });
+    const first = part[0] as PendingWrite;
+    chunks.push({
+      firstSeq: first.seq,
+      clientId: first.clientId,
+      writes: part.map((w) => toStoredWrite(w, w.seq, first.clientId)),
+    });
   }
   return chunks;
-}
-
-/**
- * The record to store for an appended write: its fields with `seq` second and the value last,
- * and no `value` key for a delete. A write that still carries a `seq` (copied from a dead letter)
- * gets the new one all the same.
- */
-export function withSeq(write: Omit<PendingWrite, 'seq'>, seq: number): PendingWrite {
-  const { v, id, clientId, collection, key, op, value, baseVersion, createdAt, size } = write;
-  const { attempts, leaseUntil, firstFailedAt, lastError } = write;
-  const record: PendingWrite = {
-    v,
-    seq,
-    id,
-    clientId,
-    collection,
-    key,
-    op,
-    baseVersion,
-    createdAt,
-    size,
-    attempts,
-    leaseUntil,
-    firstFailedAt,
-    lastError,
-  };
-  if (value !== undefined) record.value = value;
-  return record;
 }
