@@ -23,6 +23,12 @@ export class ChangeFeed {
     };
   }
 
+  /** Whether any listener watches `collection` (or a key of it): if none does, its changes need not be made. */
+  watches(collection: string): boolean {
+    for (const watcher of this.#watchers) if (watcher.collection === collection) return true;
+    return false;
+  }
+
   /** Delivers changes that have committed. */
   emit(changes: readonly DocChange[]): void {
     if (changes.length === 0) return;

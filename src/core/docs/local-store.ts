@@ -12,7 +12,7 @@ import type {
   Unsubscribe,
   WriteReceipt,
 } from '../../protocol/outbox-api.ts';
-import { type EnqueuedWrite, enqueueWrites, type RejectedWrite, type WriteRequest } from '../queue/enqueue-writes.ts';
+import { enqueueWrites, type RejectedWrite, type WriteRequest } from '../queue/enqueue-writes.ts';
 import { GroupCommit, JobFailed } from '../queue/group-commit.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import { ChangeFeed } from './change-feed.ts';
@@ -193,7 +193,7 @@ export class LocalStore {
   }
 
   async #commit(requests: readonly WriteRequest[]): Promise<(WriteReceipt | JobFailed)[]> {
-    let results: (EnqueuedWrite | RejectedWrite)[];
+    let results: (WriteReceipt | RejectedWrite)[];
     try {
       results = await this.storage.transact('readwrite', (tx) => enqueueWrites(tx, this.clientId, requests));
     } catch (error) {
@@ -202,14 +202,24 @@ export class LocalStore {
       }
       throw error;
     }
+    // Changes are made only for collections someone watches: a burst of 10,000 puts nobody watches makes none.
+    const watched = new Map<string, boolean>();
     const changes: DocChange[] = [];
-    const outcomes = results.map((r) => {
+    let committed = 0;
+    const outcomes = results.map((r, i) => {
       if ('rejected' in r) return new JobFailed(r.rejected);
-      changes.push(r.change);
-      return r.receipt;
+      committed += 1;
+      const { collection, key, op, value } = requests[i] as WriteRequest;
+      let watching = watched.get(collection.name);
+      if (watching === undefined) {
+        watching = this.#feed.watches(collection.name);
+        watched.set(collection.name, watching);
+      }
+      if (watching) changes.push({ collection: collection.name, key, op, value, source: 'local' });
+      return r;
     });
     this.#feed.emit(changes);
-    if (changes.length > 0) this.#notifyCommitted(changes.length);
+    if (committed > 0) this.#notifyCommitted(committed);
     return outcomes;
   }
 

@@ -1,6 +1,6 @@
 import type { ClientId, WriteId } from '../../protocol/ids.ts';
 import type { JsonValue } from '../../protocol/json-value.ts';
-import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
+import type { WriteReceipt } from '../../protocol/outbox-api.ts';
 import type { PendingWrite, WriteOp } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
@@ -21,12 +21,6 @@ export interface WriteRequest {
   readonly createdAt: number;
 }
 
-/** What one enqueued write produced. */
-export interface EnqueuedWrite {
-  readonly receipt: WriteReceipt;
-  readonly change: DocChange;
-}
-
 /** A write the group left out, alone (`too-large`, or a value that is not JSON): nothing of it was written. */
 export interface RejectedWrite {
   readonly rejected: unknown;
@@ -42,8 +36,10 @@ interface DocState {
   readonly collection: Collection;
   readonly key: string;
   doc: StoredDoc | undefined;
+  /** Whether its earlier unsent writes were looked up yet (coalescing collections, by the first slice that meets it). */
+  listed: boolean;
   /** Earlier pending writes that were never sent, so a coalescing write may replace them. */
-  replaceable: PendingWrite[];
+  replaceable: readonly PendingWrite[];
   /** The latest write of this group to this document (coalescing collections only). */
   previous: { readonly slot: Slot; readonly id: WriteId; readonly base: number | null } | undefined;
 }
@@ -52,6 +48,9 @@ interface DocState {
 export function isUnsent(write: PendingWrite): boolean {
   return write.leaseUntil === null && write.attempts === 0;
 }
+
+/** No writes (shared: most documents of a group have none to replace). */
+const NO_WRITES: readonly PendingWrite[] = Object.freeze([]);
 
 /** Most writes worked out and issued at a time: IndexedDB stores one slice while the next is worked out. */
 export const SLICE_WRITES = 1024;
@@ -78,16 +77,17 @@ const FIRST_SLICE = 128;
  * A put's size is measured here, slice by slice, so that work overlaps IndexedDB's too: a value
  * over its collection's limit (`too-large`) is left out alone, as if it had never been submitted,
  * and its neighbours go ahead.
+ *
+ * Returns one receipt per request, in order, or the {@link RejectedWrite} that left it out.
  */
 export async function enqueueWrites(
   tx: StorageTx,
   clientId: ClientId,
   requests: readonly WriteRequest[],
   sliceWrites = SLICE_WRITES,
-): Promise<(EnqueuedWrite | RejectedWrite)[]> {
-  const docs = readDocs(tx, requests);
+): Promise<(WriteReceipt | RejectedWrite)[]> {
+  const stateAt = await readDocStates(tx, requests);
   const rejected: (RejectedWrite | undefined)[] = [];
-  const states = new ByDoc<DocState>();
   /** The seq of every write appended so far, by its place in the group's appends. */
   const seqAt: number[] = [];
   const planned: { readonly slot: Slot; readonly id: WriteId; readonly coalesced: boolean }[] = [];
@@ -98,7 +98,7 @@ export async function enqueueWrites(
     from += size, size = Math.min(size * 2, sliceWrites)
   ) {
     const slice = requests.slice(from, from + size);
-    await addDocStates(tx, slice, states, await docs);
+    await listReplaceable(tx, stateAt.slice(from, from + size));
     const first = seqAt.length;
     const stale: number[] = [];
     const appends: (Omit<PendingWrite, 'seq'> | undefined)[] = [];
@@ -114,7 +114,7 @@ export async function enqueueWrites(
           continue;
         }
       }
-      const state = states.get(collection.name, key) as DocState;
+      const state = stateAt[from + j] as DocState;
       let baseVersion = state.doc?.version ?? null;
       let id = request.id;
       let slot: Slot = { at: first + appends.length };
@@ -128,7 +128,7 @@ export async function enqueueWrites(
         }
         for (const write of state.replaceable) stale.push(write.seq);
         replaced = state.replaceable.length;
-        state.replaceable = [];
+        state.replaceable = NO_WRITES;
         if (state.previous !== undefined) {
           slot = state.previous.slot;
           // Appended by an earlier slice: delete it as stored; else drop it from this slice's appends.
@@ -175,18 +175,10 @@ export async function enqueueWrites(
     docWrites.push(observed(tx.putDocs(puts)));
   }
   await Promise.all(docWrites);
-  return requests.map((request, i) => {
+  return requests.map((_, i) => {
     const plan = planned[i];
     if (plan === undefined) return rejected[i] as RejectedWrite;
-    const receipt: WriteReceipt = { id: plan.id, seq: seqAt[plan.slot.at] as number, coalesced: plan.coalesced };
-    const change: DocChange = {
-      collection: request.collection.name,
-      key: request.key,
-      op: request.op,
-      value: request.value,
-      source: 'local',
-    };
-    return { receipt, change };
+    return { id: plan.id, seq: seqAt[plan.slot.at] as number, coalesced: plan.coalesced };
   });
 }
 
@@ -199,47 +191,54 @@ function observed<T>(request: Promise<T>): Promise<T> {
   return request;
 }
 
-/** The stored documents of the whole group, read together per collection (absent: no document). */
-async function readDocs(tx: StorageTx, requests: readonly WriteRequest[]): Promise<ByDoc<StoredDoc>> {
-  // A key asked twice is read once by getDocs' range read, so no need to remove repeats first.
+/**
+ * The state of each request's document, by the request's place in the group (requests to one
+ * document share one): its stored document, read together per collection for the whole group.
+ */
+async function readDocStates(tx: StorageTx, requests: readonly WriteRequest[]): Promise<DocState[]> {
+  const states = new ByDoc<DocState>();
+  const stateAt: DocState[] = new Array(requests.length);
   const byCollection = new Map<string, string[]>();
-  for (const { collection, key } of requests) {
-    const keys = byCollection.get(collection.name);
-    if (keys === undefined) byCollection.set(collection.name, [key]);
-    else keys.push(key);
+  for (const [i, { collection, key }] of requests.entries()) {
+    let state = states.get(collection.name, key);
+    if (state === undefined) {
+      state = { collection, key, doc: undefined, listed: false, replaceable: NO_WRITES, previous: undefined };
+      states.set(collection.name, key, state);
+      const keys = byCollection.get(collection.name);
+      if (keys === undefined) byCollection.set(collection.name, [key]);
+      else keys.push(key);
+    }
+    stateAt[i] = state;
   }
-  const docs = new ByDoc<StoredDoc>();
   await Promise.all(
     [...byCollection].map(async ([collection, keys]) => {
-      for (const doc of await tx.getDocs(collection, keys)) if (doc !== undefined) docs.set(collection, doc.key, doc);
+      for (const doc of await tx.getDocs(collection, keys)) {
+        if (doc !== undefined) (states.get(collection, doc.key) as DocState).doc = doc;
+      }
     }),
   );
-  return docs;
+  return stateAt;
 }
 
-/** Adds the states of the slice's documents not met before: their stored document and, when coalescing, their unsent writes. */
-async function addDocStates(
-  tx: StorageTx,
-  slice: readonly WriteRequest[],
-  states: ByDoc<DocState>,
-  docs: ByDoc<StoredDoc>,
-): Promise<void> {
-  const unsent = new Map<Collection, string[]>();
-  for (const { collection, key } of slice) {
-    if (states.get(collection.name, key) !== undefined) continue;
-    const doc = docs.get(collection.name, key);
-    states.set(collection.name, key, { collection, key, doc, replaceable: [], previous: undefined });
-    if (!collection.coalesce) continue;
-    const keys = unsent.get(collection);
-    if (keys === undefined) unsent.set(collection, [key]);
-    else keys.push(key);
+/** Looks up, for the documents of coalescing collections met for the first time, their earlier writes that were never sent. */
+async function listReplaceable(tx: StorageTx, states: readonly DocState[]): Promise<void> {
+  const unlisted = new Map<Collection, DocState[]>();
+  for (const state of states) {
+    if (state.listed || !state.collection.coalesce) continue;
+    state.listed = true;
+    const list = unlisted.get(state.collection);
+    if (list === undefined) unlisted.set(state.collection, [state]);
+    else list.push(state);
   }
   await Promise.all(
-    [...unsent].map(async ([collection, keys]) => {
-      const lists = await tx.listWritesForDocs(collection.name, keys);
-      for (const [i, key] of keys.entries()) {
-        const state = states.get(collection.name, key) as DocState;
-        state.replaceable = (lists[i] as PendingWrite[]).filter(isUnsent);
+    [...unlisted].map(async ([collection, list]) => {
+      const writes = await tx.listWritesForDocs(
+        collection.name,
+        list.map((state) => state.key),
+      );
+      for (const [i, state] of list.entries()) {
+        const found = writes[i] as PendingWrite[];
+        if (found.length > 0) state.replaceable = found.filter(isUnsent);
       }
     }),
   );

@@ -117,8 +117,9 @@ export class ChunkedOutboxTx {
       if (tail.chunk.writes.length >= CHUNK_WRITES || tail.bytes >= CHUNK_BYTES) this.#putEarly(tail);
       seqs[i] = seq;
       // Ids are unique: another write may only share this one's id hash, which a read settles.
-      const others = this.#candidatesNow('id', record.id);
-      this.#changes.add(record);
+      const idHash = hash(record.id);
+      const others = this.#candidatesByHash('id', idHash);
+      this.#changes.add(record, idHash);
       this.#appended(record);
       if (others.length > 0 && (others.length > 1 || others[0] !== seq)) {
         checks.push(this.#refuseDuplicate(record, others));
@@ -343,11 +344,16 @@ export class ChunkedOutboxTx {
   #candidatesNow(by: 'id', id: string): readonly number[];
   #candidatesNow(by: 'doc', collection: string, key: string): readonly number[];
   #candidatesNow(by: 'id' | 'doc', a: string, b?: string): readonly number[] {
+    if ((this.#index as PendingWriteIndex).empty && this.#changes.added.empty) return NO_SEQS;
+    // Hashed once for both indexes, the connection's and this transaction's.
+    return this.#candidatesByHash(by, by === 'id' ? hash(a) : docHash(a, b as string));
+  }
+
+  /** {@link #candidatesNow} by a precomputed hash. */
+  #candidatesByHash(by: 'id' | 'doc', h: number): readonly number[] {
     const index = this.#index as PendingWriteIndex;
     const added = this.#changes.added;
     if (index.empty && added.empty) return NO_SEQS;
-    // One hash for both lookups.
-    const h = by === 'id' ? hash(a) : docHash(a, b as string);
     const shared = index.candidatesByHash(by, h);
     const own = added.candidatesByHash(by, h);
     if (own.length === 0 && shared.length === 0) return NO_SEQS;

@@ -96,8 +96,9 @@ export class PendingWriteIndex {
     return { index, maxSeq };
   }
 
-  add(write: IndexedWrite): void {
-    addTo(this.#byId, hash(write.id), write.seq);
+  /** @param idHash {@link hash} of the write's id, when the caller has it already. */
+  add(write: IndexedWrite, idHash = hash(write.id)): void {
+    addTo(this.#byId, idHash, write.seq);
     addTo(this.#byDoc, docHash(write.collection, write.key), write.seq);
   }
 
@@ -133,11 +134,12 @@ export class IndexChanges {
   readonly #addedWrites = new Map<number, IndexedWrite>();
   readonly #removed = new Map<number, IndexedWrite>();
 
-  add(write: IndexedWrite): void {
+  /** @param idHash {@link hash} of the write's id, when the caller has it already. */
+  add(write: IndexedWrite, idHash?: number): void {
     // A seq put again in the same transaction (a lease, then an attempt) keeps one entry.
     const earlier = this.#addedWrites.get(write.seq);
     if (earlier !== undefined) this.added.remove(earlier);
-    this.added.add(write);
+    this.added.add(write, idHash);
     this.#addedWrites.set(write.seq, write);
   }
 

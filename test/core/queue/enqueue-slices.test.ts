@@ -97,12 +97,12 @@ describe.each(storages)('a group worked out in slices (%s)', (_label, makeStorag
         const alone: WriteReceipt[] = [];
         for (const request of requests) {
           const [result] = await oneByOne.transact('readwrite', (tx) => enqueueWrites(tx, CLIENT, [request]));
-          alone.push((result as { receipt: WriteReceipt }).receipt);
+          alone.push(result as WriteReceipt);
         }
         const grouped = await makeStorage();
         await seed(grouped);
         const results = await grouped.transact('readwrite', (tx) => enqueueWrites(tx, CLIENT, requests, sliceWrites));
-        const together = results.map((r) => (r as { receipt: WriteReceipt }).receipt);
+        const together = results as WriteReceipt[];
         const { carried, ...expected } = await outcome(oneByOne, alone);
         const { carried: carriedTogether, ...actual } = await outcome(grouped, together);
         expect(actual).toEqual(expected);
