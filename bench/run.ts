@@ -7,11 +7,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { launchAttached } from './harness/attached-browser.ts';
 import { drainProbes } from './harness/cdp-probes.ts';
-import { parseBenchOptions } from './harness/bench-options.ts';
+import { BENCH_USAGE, parseBenchOptions } from './harness/bench-options.ts';
 import { startBenchServer } from './harness/bench-server.ts';
 import { buildBenchPages } from './harness/build-bench-pages.ts';
 import { machineInfo } from './harness/machine-info.ts';
-import { measureRows } from './harness/measure-rows.ts';
+import { isolatedRunner, measureRows, sharedRunner } from './harness/measure-rows.ts';
 import { bundleTable, measureBundles } from './harness/bundle-sizes.ts';
 import { drainCostTable, summarizeRows, throughputTable } from './harness/report-table.ts';
 import { ingestTable, runServerIngest } from './harness/server-ingest-run.ts';
@@ -24,18 +24,24 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
+  if (options.help) {
+    log(BENCH_USAGE);
+    return;
+  }
   const startedAt = new Date().toISOString();
-  log(`outbox bench: N=${options.n}, ${options.reps} repetition(s)${options.warmupN ? `, warm-up at N=${options.warmupN}` : ''}`);
+  const warmUp = options.warmupN ? `, warm-up at N=${options.warmupN}` : '';
+  log(`outbox bench: N=${options.n}, ${options.reps} repetition(s)${warmUp}${options.isolate ? ', each run isolated' : ''}`);
   const root = await buildBenchPages();
   const server = await startBenchServer(root);
   const reference = await startReferenceServer(server.origin);
   const browser = await launchAttached(server.origin);
   try {
     const rows = ROWS.filter((r) => options.only.length === 0 || options.only.some((o) => r.id.includes(o)));
+    const runner = options.isolate ? isolatedRunner(() => launchAttached(server.origin), options.warmupN) : sharedRunner(browser);
     const samples = await measureRows(
       rows,
       options,
-      browser,
+      runner,
       server,
       (spec) => (spec.drain ? drainProbes() : undefined),
       reference.origin,

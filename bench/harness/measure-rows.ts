@@ -3,6 +3,7 @@ import { type AttachedBrowser, type RowHooks, type RunParams, timeoutMs } from '
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchServer, PageReport } from './bench-server.ts';
 import type { RowSpec } from './row-catalog.ts';
+import { shuffled } from './shuffled.ts';
 import { runUnattached } from './unattached-run.ts';
 
 /** One measured run of a row. */
@@ -10,6 +11,8 @@ export interface RunOutcome {
   readonly ops: number;
   readonly ms: number;
   readonly extra: Readonly<Record<string, number>>;
+  /** The measured round it belongs to (1, 2, …), so rows can be compared round by round. */
+  readonly round: number;
 }
 
 /** Everything measured for one row. */
@@ -27,22 +30,52 @@ export type HooksFor = (row: RowSpec) => RowHooks | undefined;
 /** `<row>-<32 random hex digits>`: unique databases per run, and the tail doubles as the run's client id. */
 const nextRunId = (row: string): string => `${row.replace(/[^a-z0-9]/gi, '')}-${randomBytes(16).toString('hex')}`;
 
-function record(samples: RowSamples, into: RunOutcome[], report: PageReport, round: string): void {
+function record(samples: RowSamples, into: RunOutcome[], report: PageReport, round: string, index: number): void {
   if (report.outcome === undefined) {
     samples.errors.push(`${round}: ${report.error ?? 'no outcome'}`);
     return;
   }
-  into.push({ ops: report.outcome.ops, ms: report.outcome.ms, extra: report.outcome.extra ?? {} });
+  into.push({ ops: report.outcome.ops, ms: report.outcome.ms, extra: report.outcome.extra ?? {}, round: index });
 }
 
+/** Where attached runs happen: the run's one shared Chromium, or (`--isolate`) a fresh one per run. */
+export interface AttachedRunner {
+  run(spec: RowSpec, n: number, params: () => RunParams, hooks: RowHooks | undefined): Promise<PageReport>;
+}
+
+/** Every run in one Chromium and one profile (the default). */
+export const sharedRunner = (browser: AttachedBrowser): AttachedRunner => ({
+  run: (spec, n, params, hooks) => browser.runRow(spec.id, n, params(), hooks),
+});
+
 /**
- * Runs every row round-robin: a warm-up round (discarded), then `reps` measured rounds, each
- * visiting every row once, so slow drift of the machine spreads over all rows alike.
+ * Every measured run in a Chromium of its own, on a fresh profile, after one untimed run of the
+ * same row at `warmupN` in it (the first IndexedDB work of a new profile is slower than the rest).
+ */
+export const isolatedRunner = (launch: () => Promise<AttachedBrowser>, warmupN: number): AttachedRunner => ({
+  run: async (spec, n, params, hooks) => {
+    const browser = await launch();
+    try {
+      const warm = await browser.runRow(spec.id, Math.min(n, warmupN > 0 ? warmupN : Math.ceil(n / 10)), params(), undefined);
+      if (warm.outcome === undefined) return warm;
+      return await browser.runRow(spec.id, n, params(), hooks);
+    } finally {
+      await browser.close();
+    }
+  },
+});
+
+/**
+ * Runs every row round-robin: a warm-up round in table order (discarded; none with `--isolate`,
+ * whose runs each warm up their own profile), then `reps` measured rounds, each visiting every row
+ * once in an order shuffled per round (seeded by the round, so reproducible). Slow drift of the
+ * machine spreads over all rows alike, and no row always follows the same row: a run can inherit
+ * the LevelDB compactions of the data the previous run wrote.
  */
 export async function measureRows(
   rows: readonly RowSpec[],
   options: BenchOptions,
-  browser: AttachedBrowser,
+  runner: AttachedRunner,
   server: BenchServer,
   hooksFor: HooksFor,
   referenceOrigin: string | undefined,
@@ -51,10 +84,14 @@ export async function measureRows(
   const all = rows.map(
     (spec): RowSamples => ({ spec, n: spec.count?.(options.n) ?? options.n, attached: [], unattached: [], errors: [] }),
   );
-  const rounds = [...(options.warmupN > 0 ? ['warm-up'] : []), ...Array.from({ length: options.reps }, (_, i) => `rep ${i + 1}`)];
+  const warmUp = options.warmupN > 0 && !options.isolate;
+  const rounds = [...(warmUp ? ['warm-up'] : []), ...Array.from({ length: options.reps }, (_, i) => `rep ${i + 1}`)];
   for (const round of rounds) {
     const warm = round === 'warm-up';
-    for (const samples of all) {
+    const index = warm ? 0 : Number(round.slice(4));
+    const order = warm ? all : shuffled(all, index);
+    log(`${round}: ${order.map((s) => s.spec.id).join(', ')}`);
+    for (const samples of order) {
       const { spec } = samples;
       if (spec.once === true && round !== rounds.find((r) => r !== 'warm-up')) continue;
       const n = warm ? Math.min(samples.n, options.warmupN) : samples.n;
@@ -66,13 +103,13 @@ export async function measureRows(
         samples.errors.push(`${round}: the reference server is not running`);
         continue;
       }
-      const attached = await browser.runRow(spec.id, n, params(), hooksFor(spec));
-      if (!warm) record(samples, samples.attached, attached, round);
+      const attached = await runner.run(spec, n, params, hooksFor(spec));
+      if (!warm) record(samples, samples.attached, attached, round, index);
       else if (attached.error) samples.errors.push(`${round}: ${attached.error}`);
       let line = `${round.padEnd(8)} ${spec.id.padEnd(28)} ${describe(attached)}`;
       if (spec.network && options.unattached && spec.once !== true) {
         const bare = await runUnattached(server, spec.id, n, params(), timeoutMs(n));
-        if (!warm) record(samples, samples.unattached, bare, `${round} unattached`);
+        if (!warm) record(samples, samples.unattached, bare, `${round} unattached`, index);
         line += `   unattached ${describe(bare)}`;
       }
       log(line);

@@ -15,6 +15,8 @@ export interface RowSummary {
   readonly quoted: Spread | undefined;
   /** quoted median ÷ baseline median (same run). */
   readonly ratio: number | undefined;
+  /** The quoted figure of each measured round, by round number (for comparing rows round by round). */
+  readonly byRound: Readonly<Record<number, number>>;
   readonly extras: Readonly<Record<string, Spread>>;
   readonly errors: readonly string[];
 }
@@ -37,7 +39,10 @@ export function summarizeRows(all: readonly RowSamples[]): RowSummary[] {
   return all.map((s) => {
     const attached = spread(rates(s.attached));
     const unattached = spread(rates(s.unattached));
+    const quotedRuns = s.spec.network && unattached !== undefined ? s.unattached : s.attached;
     const quoted = s.spec.network && unattached !== undefined ? unattached : attached;
+    const byRound: Record<number, number> = {};
+    for (const run of quotedRuns) byRound[run.round] = perSecond(run.ops, run.ms);
     return {
       id: s.spec.id,
       label: s.spec.label,
@@ -48,6 +53,7 @@ export function summarizeRows(all: readonly RowSamples[]): RowSummary[] {
       unattached,
       quoted,
       ratio: base && quoted ? quoted.median / base.median : undefined,
+      byRound,
       extras: extrasOf([...s.attached, ...s.unattached]),
       errors: s.errors,
     };
