@@ -14,6 +14,7 @@ export interface BenchOptions {
   /**
    * Each measured run in a Chromium of its own, on a fresh profile, after one untimed run of the same
    * row at the warm-up size in it: no run inherits another's leftover data or LevelDB compactions.
+   * The default; `--shared` runs every row in one Chromium and profile instead.
    */
   readonly isolate: boolean;
   /** Print the usage and run nothing. */
@@ -27,17 +28,18 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --reps=3         measured rounds (each visits every row once, in an order shuffled per round)
   --only=a,b       only rows whose id contains one of these
   --no-unattached  skip the nothing-attached control of network rows
-  --isolate        each measured run in a fresh Chromium profile, after an untimed run at N/10 in it
+  --shared         every run in one Chromium and one profile (the default is a fresh profile per
+                   measured run, after an untimed run of the same row at N/10 in it)
   --help           print this and exit`;
 
 /**
  * `--quick` (N=500, one repetition, no warm-up), `--n=10000`, `--reps=3`, `--only=raw,dexie`, `--no-unattached`,
- * `--isolate`, `--help`. Defaults: N = 10,000, 3 repetitions, warm-up round at N/10.
+ * `--shared`, `--help`. Defaults: N = 10,000, 3 repetitions, warm-up at N/10, each run isolated.
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const known = ['quick', 'n', 'reps', 'only', 'no-unattached', 'isolate', 'help'];
+  const known = ['quick', 'n', 'reps', 'only', 'no-unattached', 'shared', 'help'];
   const unknown = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}\n${BENCH_USAGE}`);
   const quick = flag('quick');
@@ -54,7 +56,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupN: quick ? 0 : Math.max(1, Math.round(n / 10)),
     only,
     unattached: !flag('no-unattached'),
-    isolate: flag('isolate'),
+    isolate: !flag('shared'),
     help: flag('help'),
   };
 }

@@ -38,12 +38,12 @@ function record(samples: RowSamples, into: RunOutcome[], report: PageReport, rou
   into.push({ ops: report.outcome.ops, ms: report.outcome.ms, extra: report.outcome.extra ?? {}, round: index });
 }
 
-/** Where attached runs happen: the run's one shared Chromium, or (`--isolate`) a fresh one per run. */
+/** Where attached runs happen: a fresh Chromium per measured run (the default), or (`--shared`) the run's one Chromium. */
 export interface AttachedRunner {
   run(spec: RowSpec, n: number, params: () => RunParams, hooks: RowHooks | undefined): Promise<PageReport>;
 }
 
-/** Every run in one Chromium and one profile (the default). */
+/** Every run in one Chromium and one profile (`--shared`). */
 export const sharedRunner = (browser: AttachedBrowser): AttachedRunner => ({
   run: (spec, n, params, hooks) => browser.runRow(spec.id, n, params(), hooks),
 });
@@ -66,8 +66,8 @@ export const isolatedRunner = (launch: () => Promise<AttachedBrowser>, warmupN: 
 });
 
 /**
- * Runs every row round-robin: a warm-up round in table order (discarded; none with `--isolate`,
- * whose runs each warm up their own profile), then `reps` measured rounds, each visiting every row
+ * Runs every row round-robin: a warm-up round in table order (discarded; only with `--shared`:
+ * isolated runs each warm up their own profile), then `reps` measured rounds, each visiting every row
  * once in an order shuffled per round (seeded by the round, so reproducible). Slow drift of the
  * machine spreads over all rows alike, and no row always follows the same row: a run can inherit
  * the LevelDB compactions of the data the previous run wrote.
