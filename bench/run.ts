@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date().toISOString();
   const warmUp = options.warmupN ? `, warm-up at N=${options.warmupN}` : '';
-  log(`outbox bench: N=${options.n}, ${options.reps} repetition(s)${warmUp}${options.isolate ? ', each run in a fresh profile' : ', one shared profile'}`);
+  log(
+    `outbox bench: N=${options.n}, ${options.reps} repetition(s)${warmUp}${options.isolate ? ', each run in a fresh profile' : ', one shared profile'}`,
+  );
   const root = await buildBenchPages();
   const server = await startBenchServer(root);
   const reference = await startReferenceServer(server.origin);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.ts';
 import type { PageReport } from './bench-server.ts';
+import { waitForQuiet } from './wait-for-quiet.ts';
 
 /** Chromium driven by Playwright, on a fresh on-disk profile (incognito would keep IndexedDB in memory). */
 export interface AttachedBrowser {
@@ -60,11 +61,13 @@ export async function launchAttached(origin: string): Promise<AttachedBrowser> {
       await page.waitForFunction(() => typeof window.benchRun === 'function');
       const prepare = page.evaluate(([r, count, p]) => window.benchPrepare(r, count, p), [row, n, params] as const);
       await withTimeout(prepare, timeoutMs(n), `preparing row ${row}`);
+      const quiet = await waitForQuiet(profile);
       await hooks?.before?.(page);
       const run = page.evaluate(([r, count, p]) => window.benchRun(r, count, p), [row, n, params] as const);
       const outcome = await withTimeout(run, timeoutMs(n), `row ${row}`);
       const more = (await hooks?.after?.(page)) ?? {};
-      return { runId, row, outcome: { ...outcome, extra: { ...outcome.extra, ...more } } };
+      const waited = { quietWaitMs: quiet.waitedMs, quietTimedOut: quiet.quiet ? 0 : 1 };
+      return { runId, row, outcome: { ...outcome, extra: { ...outcome.extra, ...more, ...waited } } };
     } catch (error) {
       return { runId, row, error: error instanceof Error ? error.message : String(error) };
     } finally {

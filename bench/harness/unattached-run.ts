@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/chromium.ts';
 import type { RunParams } from './attached-browser.ts';
 import type { BenchServer, PageReport } from './bench-server.ts';
+import { waitForQuiet } from './wait-for-quiet.ts';
 
 /**
  * The control for network-bound rows: Chromium started with nothing attached (no Playwright, no CDP,
@@ -23,6 +24,8 @@ export async function runUnattached(
   const query = new URLSearchParams({ auto: '1', row, n: String(n), runId });
   if (params.serverOrigin !== undefined) query.set('serverOrigin', params.serverOrigin);
   const url = `${server.origin}/?${query}`;
+  // The attached browsers (their profiles are outbox-bench-…) finish what their last run left behind first.
+  await waitForQuiet('outbox-bench-');
   const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, url], {
     detached: true,
     stdio: 'ignore',
