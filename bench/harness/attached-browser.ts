@@ -66,7 +66,7 @@ export async function launchAttached(origin: string): Promise<AttachedBrowser> {
       const run = page.evaluate(([r, count, p]) => window.benchRun(r, count, p), [row, n, params] as const);
       const outcome = await withTimeout(run, timeoutMs(n), `row ${row}`);
       const more = (await hooks?.after?.(page)) ?? {};
-      const waited = { quietWaitMs: quiet.waitedMs, quietTimedOut: quiet.quiet ? 0 : 1 };
+      const waited = quiet.measured ? { quietWaitMs: quiet.waitedMs, quietTimedOut: quiet.quiet ? 0 : 1 } : {};
       return { runId, row, outcome: { ...outcome, extra: { ...outcome.extra, ...more, ...waited } } };
     } catch (error) {
       return { runId, row, error: error instanceof Error ? error.message : String(error) };

@@ -3,10 +3,16 @@ import { readdir, readFile } from 'node:fs/promises';
 /** Clock ticks per second of /proc's CPU times (USER_HZ; 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time, in ms, that every process whose command line mentions `marker` has used so far (Linux /proc). */
-async function cpuMsOf(marker: string): Promise<number> {
+/** CPU time, in ms, that every process whose command line mentions `marker` has used so far; undefined without Linux's /proc. */
+async function cpuMsOf(marker: string): Promise<number | undefined> {
+  let pids: string[];
+  try {
+    pids = await readdir('/proc');
+  } catch {
+    return undefined;
+  }
   let ticks = 0;
-  for (const pid of await readdir('/proc')) {
+  for (const pid of pids) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes(marker)) continue;
@@ -26,6 +32,8 @@ export interface QuietWait {
   readonly waitedMs: number;
   /** False when `maxMs` passed first (the run then starts anyway). */
   readonly quiet: boolean;
+  /** False where CPU times cannot be read (no /proc, e.g. macOS): the run starts at once, unchecked. */
+  readonly measured: boolean;
 }
 
 /**
@@ -39,14 +47,16 @@ export async function waitForQuiet(
   { windowMs = 250, share = 0.05, maxMs = 15_000 }: { windowMs?: number; share?: number; maxMs?: number } = {},
 ): Promise<QuietWait> {
   const start = performance.now();
-  let before = await cpuMsOf(marker);
+  const first = await cpuMsOf(marker);
+  if (first === undefined) return { waitedMs: 0, quiet: false, measured: false };
+  let before: number = first;
   // Bounded by maxMs: each turn waits one window.
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, windowMs));
-    const now = await cpuMsOf(marker);
+    const now: number = (await cpuMsOf(marker)) ?? before;
     const waitedMs = performance.now() - start;
-    if (now - before < windowMs * share) return { waitedMs, quiet: true };
-    if (waitedMs >= maxMs) return { waitedMs, quiet: false };
+    if (now - before < windowMs * share) return { waitedMs, quiet: true, measured: true };
+    if (waitedMs >= maxMs) return { waitedMs, quiet: false, measured: true };
     before = now;
   }
 }
