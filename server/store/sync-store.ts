@@ -136,8 +136,10 @@ async function upsertDocs(tx: SqlRunner, userId: string, docs: readonly DocState
 }
 
 async function pullPage(db: SqlRunner, userId: string, cursor: string, limit: number): Promise<PullPage> {
+  // `docs.change_id`, qualified: a bare `change_id` in ORDER BY names the text alias of DOC_COLUMNS,
+  // which sorts '10' before '2' and made pages skip changes whose ids cross a power of ten.
   const rows = await db.query<DocRow>(
-    `SELECT ${DOC_COLUMNS} FROM docs WHERE user_id = $1 AND change_id > $2::bigint ORDER BY change_id LIMIT $3`,
+    `SELECT ${DOC_COLUMNS} FROM docs WHERE user_id = $1 AND docs.change_id > $2::bigint ORDER BY docs.change_id LIMIT $3`,
     [userId, cursor, limit + 1],
   );
   const page = rows.slice(0, limit);
