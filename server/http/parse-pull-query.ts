@@ -3,13 +3,19 @@ import { DEFAULT_PULL_LIMIT, pullQuerySchema } from '../../src/protocol/pull-mes
 import { fromZodError } from './zod-error.ts';
 
 const MAX_CURSOR = 9_223_372_036_854_775_807n;
+const KNOWN = new Set(['cursor', 'limit']);
 
 /**
- * Validates `GET /v1/pull` query parameters. `cursor` is absent (= "0", from the beginning) or a
- * non-negative integer string; `limit` is 1…1000 (default 100), never silently clamped.
+ * Validates `GET /v1/pull` query parameters (docs/PROTOCOL.md has the grammar). `cursor` is absent
+ * (= "0", from the beginning) or a canonical decimal integer ≤ 2^63−1; `limit` is 1…1000 (default
+ * 100), never silently clamped or coerced. Any other parameter → `unknown-field` (checked first);
+ * one given twice → `invalid-request`.
  */
 export function parsePullQuery(url: URL): { cursor: string; limit: number } {
-  const params: Record<string, string> = {};
+  // A null-prototype object: a parameter named `__proto__` becomes a key like any other, not a prototype.
+  const params: Record<string, string> = Object.create(null);
+  const unknown = [...url.searchParams.keys()].filter((name) => !KNOWN.has(name));
+  if (unknown.length > 0) throw new OutboxError('unknown-field', { path: [unknown[0]!], fields: unknown });
   for (const [name, value] of url.searchParams) {
     if (Object.hasOwn(params, name)) throw new OutboxError('invalid-request', { path: [name], issue: 'must appear once' });
     params[name] = value;
@@ -17,11 +23,11 @@ export function parsePullQuery(url: URL): { cursor: string; limit: number } {
   const parsed = pullQuerySchema.safeParse(params);
   if (!parsed.success) throw fromZodError(parsed.error);
   const cursor = parsed.data.cursor ?? '0';
-  if (!/^\d{1,19}$/.test(cursor) || BigInt(cursor) > MAX_CURSOR) {
+  if (BigInt(cursor) > MAX_CURSOR) {
     throw new OutboxError('invalid-request', {
       path: ['cursor'],
       issue: 'must be a cursor returned by an earlier pull, or absent',
     });
   }
-  return { cursor: BigInt(cursor).toString(), limit: parsed.data.limit ?? DEFAULT_PULL_LIMIT };
+  return { cursor, limit: parsed.data.limit ?? DEFAULT_PULL_LIMIT };
 }

@@ -7,10 +7,23 @@ import { writeOpSchema } from './pending-write.ts';
 export const DEFAULT_PULL_LIMIT = 100;
 export const MAX_PULL_LIMIT = 1000;
 
-/** `GET /v1/pull?cursor=…&limit=…` query. No cursor = from the beginning. */
+/** A cursor on the wire: `0` or a decimal integer without sign or leading zeros (the server also caps it at 2^63−1). */
+export const PULL_CURSOR_PATTERN = /^(0|[1-9][0-9]{0,18})$/;
+/** A page size on the wire: a decimal integer 1…9999 without sign or leading zeros (then capped at {@link MAX_PULL_LIMIT}). */
+export const PULL_LIMIT_PATTERN = /^[1-9][0-9]{0,3}$/;
+
+/**
+ * `GET /v1/pull?cursor=…&limit=…` query, as strings exactly as sent. No cursor = from the beginning.
+ * Nothing is coerced: `1e2`, `0x10`, `+5`, ` 5`, `5.0`, `05` are refused.
+ */
 export const pullQuerySchema = z.strictObject({
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
+  cursor: z.string().regex(PULL_CURSOR_PATTERN, 'must be 0 or a decimal integer without sign or leading zeros').optional(),
+  limit: z
+    .string()
+    .regex(PULL_LIMIT_PATTERN, 'must be a decimal integer without sign or leading zeros')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PULL_LIMIT))
+    .optional(),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
 
