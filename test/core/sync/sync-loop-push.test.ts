@@ -59,14 +59,33 @@ describe('SyncLoop', () => {
     test('dead-letters the whole batch with the server code on another 4xx, and goes on', async () => {
       const h = await createHarness({ policy: { maxBatchCount: 2 } });
       for (const k of ['a', 'b', 'c']) await h.put(k, k);
-      h.server.failNext({ status: 400, code: 'invalid-request' });
+      h.server.failNext({ status: 403, code: 'client-id-taken' });
       h.loop.start();
       await h.loop.whenIdle();
-      expect(h.server.log.slice(0, 2)).toEqual(['push:1,2 → 400', 'push:3 → ok']);
+      expect(h.server.log.slice(0, 2)).toEqual(['push:1,2 → 403', 'push:3 → ok']);
       expect((await h.deadLetters()).map((l) => [l.write.key, l.reason, l.code])).toEqual([
-        ['a', 'rejected', 'invalid-request'],
-        ['b', 'rejected', 'invalid-request'],
+        ['a', 'rejected', 'client-id-taken'],
+        ['b', 'rejected', 'client-id-taken'],
       ]);
+    });
+
+    test('splits a batch refused whole with a validation code into halves instead of dead-lettering it', async () => {
+      const h = await createHarness({ policy: { maxBatchCount: 4 } });
+      for (const k of ['a', 'b', 'c', 'd', 'e']) await h.put(k, k);
+      h.server.failNext({ status: 400, code: 'invalid-request' }, { status: 400, code: 'invalid-request' });
+      h.loop.start();
+      await h.loop.whenIdle();
+      // 1-4 refused: its first half 1,2 refused too, so 1 alone (fine), then 2, the rest of what
+      // was suspect; after that nothing is, and batches are full size again.
+      expect(h.server.log.filter((l) => l.startsWith('push'))).toEqual([
+        'push:1,2,3,4 → 400',
+        'push:1,2 → 400',
+        'push:1 → ok',
+        'push:2 → ok',
+        'push:3,4,5 → ok,ok,ok',
+      ]);
+      expect(await h.deadLetters()).toEqual([]);
+      expect(h.loop.status.current.pending).toBe(0);
     });
 
     test('treats a duplicate of an applied write as acknowledged after a lost answer', async () => {
