@@ -4,6 +4,7 @@ import { OutboxError } from '../src/errors.ts';
 import { randomId } from '../src/protocol/ids.ts';
 import { createBearerVerify } from './auth/bearer-verify.ts';
 import { asOutboxError, errorResponse } from './http/error-response.ts';
+import { DEFAULT_SESSION_RATE_LIMIT, sessionLimit } from './http/session-limit.ts';
 import { createStaticFiles } from './http/static-files.ts';
 import { createTokenBucket, DEFAULT_RATE_LIMIT } from './http/token-bucket.ts';
 import type { AppEnv } from './routes/app-env.ts';
@@ -46,8 +47,12 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.post('/v1/push', auth, pushRoute(deps));
   app.get('/v1/pull', auth, pullRoute(deps));
   app.get('/v1/health', healthRoute(deps));
-  if (options.sessions !== false)
-    app.post('/v1/session', sessionRoute(options.secret, options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS, now));
+  if (options.sessions !== false) {
+    const limit = options.sessionRateLimit ?? DEFAULT_SESSION_RATE_LIMIT;
+    const limitSessions: MiddlewareHandler =
+      limit === false ? (_c, next) => next() : sessionLimit(limit, options.trustedProxies ?? 0, now);
+    app.post('/v1/session', limitSessions, sessionRoute(options.secret, options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS, now));
+  }
   const staticFiles = options.staticDir === undefined ? undefined : createStaticFiles(options.staticDir);
   app.notFound(async (c) => {
     const underApi = c.req.path === '/v1' || c.req.path.startsWith('/v1/');
@@ -57,6 +62,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.onError((e, c) => {
     const error = asOutboxError(e, c.get('requestId'));
     if (error.code === 'internal-error') log({ level: 'error', requestId: c.get('requestId'), error: describe(e) });
+    // The client went away mid-request: its business, not a server fault; the answer reaches no one.
+    if (error.code === 'client-aborted') log({ level: 'info', event: 'client-aborted', requestId: c.get('requestId') });
     const retryAfter = error.details?.retryAfterS;
     return errorResponse(error, typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {});
   });
@@ -97,7 +104,7 @@ function timeout(ms: number): MiddlewareHandler<AppEnv> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new OutboxError('service-unavailable', { reason: `too slow: no answer within ${ms} ms` })),
+        () => reject(new OutboxError('service-unavailable', { reason: `too slow: no answer within ${ms} ms`, retryAfterS: 1 })),
         ms,
       );
     });
