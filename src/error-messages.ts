@@ -19,7 +19,11 @@ export const errorMessages = {
   'unknown-collection': (d: ErrorDetails) =>
     `There is no collection named '${str(d.collection)}'. Declare it with defineCollection() and pass it to the worker's collections.`,
   'invalid-key': (d: ErrorDetails) =>
-    `The key ${str(d.key)} is not valid: keys are non-empty strings of at most ${str(d.max)} characters. Nothing was written.`,
+    `The key ${str(d.key)} is not valid: it ${str(d.issue)}. Keys are 1–${str(d.max)} UTF-16 code units of well-formed Unicode without U+0000. Nothing was written.`,
+  'invalid-write-id': (d: ErrorDetails) =>
+    `The write id '${str(d.id)}' given with a put or delete is not valid: ${str(d.issue)}. Leave the id to the client (createOutbox chooses one per write); nothing was written.`,
+  'value-too-deep': (d: ErrorDetails) =>
+    `The value for '${str(d.collection)}/${str(d.key)}' nests arrays and objects deeper than the limit of ${str(d.limit)} levels (or holds a cycle). Flatten it (e.g. store a deep structure as a JSON string); nothing was written.`,
   'too-large': (d: ErrorDetails) =>
     `The document '${str(d.collection)}/${str(d.key)}' is ${str(d.bytes)} bytes, over the limit of ${str(d.limit)} bytes. Split it or raise maxDocBytes; nothing was written.`,
   'quota-exceeded': (d: ErrorDetails) =>
@@ -34,6 +38,10 @@ export const errorMessages = {
     `The browser's storage failed during '${str(d.operation)}': ${str(d.reason)}. Nothing from this operation was written; try again, and report it if it repeats.`,
   'migration-failed': (d: ErrorDetails) =>
     `Migrating collection '${str(d.collection)}' from version ${str(d.from)} to ${str(d.to)} failed on key '${str(d.key)}': ${str(d.reason)}. The old data is untouched; fix migrate() and reload.`,
+  'record-quarantined': (d: ErrorDetails) =>
+    `A record of store '${str(d.store)}' (key ${str(d.key)}) read back from the database is not in the shape this code stores (${str(d.reason)}). It was set aside in the quarantine, as it was read, and everything else goes on; export the data to inspect it, and write the document again if it is still wanted.`,
+  'pulled-doc-invalid': (d: ErrorDetails) =>
+    `The pulled document '${str(d.collection)}/${str(d.key)}' (server version ${str(d.version)}) does not match the collection's schema, even after migrate(): ${str(d.reason)}. It was not stored (the local copy is unchanged) and is listed in the quarantine; the pull went on. Fix the document on the server or the collection's migrate().`,
   'import-invalid': (d: ErrorDetails) => `The import file is not valid${at(d)}: ${str(d.issue)}. Nothing was imported.`,
   'pending-writes': (d: ErrorDetails) =>
     `Collection '${str(d.collection)}' has ${str(d.count)} pending write(s) not yet synced. Wait for sync (flush()) or call clear with { discardPending: true } to discard them knowingly.`,
@@ -89,8 +97,16 @@ export const errorMessages = {
     `The client id '${str(d.clientId)}' belongs to another user. Each database must use its own random client id.`,
   'rate-limited': (d: ErrorDetails) =>
     `Too many requests for this user. Wait ${str(d.retryAfterS)} s (Retry-After) before sending again.`,
+  'session-rate-limited': (d: ErrorDetails) =>
+    `Too many new sessions from this address. Wait ${str(d.retryAfterS)} s (Retry-After) before asking for another, and keep using the token you already have.`,
+  'client-aborted': () =>
+    `The client closed the connection before its request body arrived in full. Nothing from this request was applied; send it again.`,
   'stale-sequence': (d: ErrorDetails) =>
     `Write ${str(d.writeId)} has sequence ${str(d.seq)}, not above the highest already processed for this client (${str(d.highest)}), and was never seen before. Re-enqueue it as a new write.`,
+  'write-expired': (d: ErrorDetails) =>
+    `Write ${str(d.writeId)} (sequence ${str(d.seq)}) is at or below this client's sequence ${str(d.prunedSeq)}, up to which the server has forgotten which writes it processed (past its retention horizon). It may have been applied long ago, so it was not applied again. Check the document and write it anew if it is still wanted.`,
+  'cursor-expired': (d: ErrorDetails) =>
+    `The pull cursor ${str(d.cursor)} is older than deletions the server has since forgotten (up to change ${str(d.prunedChangeId)}, past its retention horizon), so pulling from it could miss them. Pull again from the beginning (cursor 0) and drop local documents the server no longer has.`,
   'route-not-found': (d: ErrorDetails) => `There is no endpoint ${str(d.method)} ${str(d.path)}. See docs/PROTOCOL.md.`,
   'service-unavailable': (d: ErrorDetails) => `The server is ${str(d.reason)}. Retry later.`,
   'internal-error': (d: ErrorDetails) =>

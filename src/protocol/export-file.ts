@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientIdSchema } from './ids.ts';
 import { deadLetterSchema } from './dead-letter.ts';
 import { pendingWriteSchema } from './pending-write.ts';
+import { quarantinedRecordSchema } from './quarantined-record.ts';
 import { storedDocSchema } from './stored-doc.ts';
 
 /** Version of the export file format; raise it with a converter in the importer. */
@@ -9,7 +10,7 @@ export const EXPORT_FILE_VERSION = 1;
 
 /**
  * A whole local database as one JSON document: every document of the declared collections,
- * the pending writes in outbox order, and the dead letters. Made by `LocalStore.exportData()`,
+ * the pending writes in outbox order, the dead letters, and the quarantined records. Made by `LocalStore.exportData()`,
  * read back (after full validation) by `LocalStore.importData()`.
  */
 export const exportFileSchema = z.strictObject({
@@ -22,5 +23,7 @@ export const exportFileSchema = z.strictObject({
   docs: z.array(storedDocSchema),
   pendingWrites: z.array(pendingWriteSchema),
   deadLetters: z.array(deadLetterSchema),
+  /** Records set aside in the quarantine, as they were found (absent in files from before it; never imported). */
+  quarantined: z.array(quarantinedRecordSchema).optional(),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;

@@ -7,5 +7,6 @@ export type * from './outbox-api.ts';
 export * from './pending-write.ts';
 export * from './pull-messages.ts';
 export * from './push-messages.ts';
+export * from './quarantined-record.ts';
 export * from './stored-doc.ts';
 export * from './sync-status.ts';

@@ -27,6 +27,8 @@ export interface SyncStatus {
   readonly deadLetters: number;
   /** Recorded conflicts not yet dismissed. */
   readonly conflicts: number;
+  /** Records set aside in the quarantine: read back from the database in the wrong shape, or pulled documents that failed their schema (listQuarantined). */
+  readonly quarantined: number;
   /** Writes discarded on purpose (clear with discardPending, dead letters discarded) since this database was created. */
   readonly discarded: number;
   /** Progress of the current drain: writes acknowledged out of those pending when it started. */
@@ -47,6 +49,7 @@ export const INITIAL_SYNC_STATUS: SyncStatus = Object.freeze({
   inFlight: 0,
   deadLetters: 0,
   conflicts: 0,
+  quarantined: 0,
   discarded: 0,
   progress: null,
   lastSyncedAt: null,

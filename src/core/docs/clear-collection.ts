@@ -1,6 +1,8 @@
 import { OutboxError } from '../../errors.ts';
 import type { ClearResult, DocChange } from '../../protocol/outbox-api.ts';
+import { isCount } from '../storage/meta-guards.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
+import { docChange } from './read-doc-changes.ts';
 
 /** Meta key: how many pending writes were discarded on purpose since the database was created. */
 export const META_DISCARDED = 'discarded';
@@ -19,10 +21,10 @@ export async function clearCollection(
   const pending = await tx.countWrites(collection);
   if (pending > 0 && !discardPending) throw new OutboxError('pending-writes', { collection, count: pending });
   const discarded = pending > 0 ? await discardWrites(tx, collection) : 0;
-  if (discarded > 0) await tx.putMeta(META_DISCARDED, ((await tx.getMeta<number>(META_DISCARDED)) ?? 0) + discarded);
+  if (discarded > 0) await tx.putMeta(META_DISCARDED, ((await tx.getMeta(META_DISCARDED, isCount)) ?? 0) + discarded);
   const keys = await listKeys(tx, collection);
   const removed = await tx.clearDocs(collection);
-  const changes = keys.map((key): DocChange => ({ collection, key, op: 'delete', value: undefined, source: 'local' }));
+  const changes = keys.map((key) => docChange({ collection, key }, undefined, 0, 'local'));
   return { result: { removed, discarded }, changes };
 }
 

@@ -10,7 +10,8 @@ const PAGE = 500;
 
 /**
  * Reads the whole database into one {@link ExportFile}, from one consistent snapshot: every
- * document of the declared collections, every pending write in outbox order, every dead letter.
+ * document of the declared collections, every pending write in outbox order, every dead letter,
+ * and every quarantined record (as it was found, for whoever repairs it).
  */
 export function exportData(
   storage: OutboxStorage,
@@ -29,6 +30,7 @@ export function exportData(
       docs,
       pendingWrites: await allWrites(tx),
       deadLetters: await tx.listDeadLetters(),
+      quarantined: await tx.listQuarantined(),
     };
   });
 }

@@ -1,6 +1,8 @@
 import { OutboxError } from '../../errors.ts';
 import { type ClientId, RANDOM_ID_PATTERN } from '../../protocol/ids.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
+
+const isClientId = (value: unknown): value is string => typeof value === 'string' && RANDOM_ID_PATTERN.test(value);
 import type { Collection } from './define-collection.ts';
 import { runMigrations } from './run-migrations.ts';
 
@@ -17,7 +19,7 @@ export function openStoreMeta(
   makeId: () => string,
 ): Promise<ClientId> {
   return storage.transact('readwrite', async (tx) => {
-    let clientId = await tx.getMeta<string>(META_CLIENT_ID);
+    let clientId = await tx.getMeta(META_CLIENT_ID, isClientId);
     if (clientId === undefined) {
       clientId = makeId();
       if (!RANDOM_ID_PATTERN.test(clientId)) {

@@ -1,4 +1,5 @@
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import { isVersionMap } from '../storage/meta-guards.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
 import type { Collection } from './define-collection.ts';
 import { migrateDoc } from './migrate-doc.ts';
@@ -15,7 +16,7 @@ const PAGE = 500;
  * @returns how many documents were migrated.
  */
 export async function runMigrations(tx: StorageTx, collections: readonly Collection[]): Promise<number> {
-  const recorded = (await tx.getMeta<Record<string, number>>(META_SCHEMA_VERSIONS)) ?? {};
+  const recorded = (await tx.getMeta(META_SCHEMA_VERSIONS, isVersionMap)) ?? {};
   const next = { ...recorded };
   let migrated = 0;
   for (const collection of collections) {

@@ -2,6 +2,7 @@ import type { DocChange } from '../../protocol/outbox-api.ts';
 import type { Change, PullResponse } from '../../protocol/pull-messages.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
+import { isString } from '../storage/meta-guards.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import type { QueueContext } from './queue-context.ts';
 
@@ -10,7 +11,7 @@ export const PULL_CURSOR_META_KEY = 'pullCursor';
 
 /** The stored pull cursor, or undefined before the first pull. */
 export function readPullCursor(storage: OutboxStorage): Promise<string | undefined> {
-  return storage.transact('readonly', (tx) => tx.getMeta<string>(PULL_CURSOR_META_KEY));
+  return storage.transact('readonly', (tx) => tx.getMeta(PULL_CURSOR_META_KEY, isString));
 }
 
 /**
@@ -93,7 +94,7 @@ function applyChange(
     if (doc === undefined) return undefined;
     requests.push(tx.deleteDoc(name, key));
     state.doc = undefined;
-    return { collection: name, key, op: 'delete', value: undefined, source: 'remote' };
+    return { collection: name, key, op: 'delete', value: undefined, version: null, pendingWrites: 0, source: 'remote' };
   }
   state.doc = {
     collection: name,
@@ -104,5 +105,5 @@ function applyChange(
     updatedAt: ctx.now,
   };
   requests.push(tx.putDoc(state.doc));
-  return { collection: name, key, op: 'put', value: change.value, source: 'remote' };
+  return { collection: name, key, op: 'put', value: change.value, version: change.version, pendingWrites: 0, source: 'remote' };
 }

@@ -5,6 +5,8 @@ import type { JsonValue } from '../../protocol/json-value.ts';
 import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
 import { type PendingWrite, RECORD_VERSION } from '../../protocol/pending-write.ts';
 import type { Collection } from '../docs/define-collection.ts';
+import { readDocChanges } from '../docs/read-doc-changes.ts';
+import { isCount } from '../storage/meta-guards.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import { deadLetterWrite } from './dead-letter-write.ts';
 import { jsonBytes } from './json-bytes.ts';
@@ -66,8 +68,9 @@ export function retryDeadLetter(
     else write.value = value;
     const seq = await tx.addWrite(write);
     await tx.deleteDeadLetter(id);
-    const change = await applyLocally(tx, write, collection, doc?.version ?? null, ctx.now);
-    return { receipt: { id: write.id, seq, coalesced: false }, change };
+    await applyLocally(tx, write, collection, doc?.version ?? null, ctx.now);
+    const [change] = await readDocChanges(tx, [{ collection: name, key }], 'local');
+    return { receipt: { id: write.id, seq, coalesced: false }, change: change as DocChange };
   });
 }
 
@@ -95,14 +98,10 @@ async function applyLocally(
   collection: Collection,
   version: number | null,
   now: number,
-): Promise<DocChange> {
+): Promise<void> {
   const { collection: name, key } = write;
-  if (write.op === 'delete' || write.value === undefined) {
-    await tx.deleteDoc(name, key);
-    return { collection: name, key, op: 'delete', value: undefined, source: 'local' };
-  }
-  await tx.putDoc({ collection: name, key, value: write.value, version, schemaVersion: collection.version, updatedAt: now });
-  return { collection: name, key, op: 'put', value: write.value, source: 'local' };
+  if (write.op === 'delete' || write.value === undefined) return tx.deleteDoc(name, key);
+  return tx.putDoc({ collection: name, key, value: write.value, version, schemaVersion: collection.version, updatedAt: now });
 }
 
 /**
@@ -113,8 +112,14 @@ export function discardDeadLetter(storage: OutboxStorage, id: WriteId): Promise<
   return storage.transact('readwrite', async (tx) => {
     if ((await tx.getDeadLetter(id)) === undefined) throw new OutboxError('not-found', { kind: 'dead letter', id });
     await tx.deleteDeadLetter(id);
-    await tx.putMeta(DISCARDED_META_KEY, ((await tx.getMeta<number>(DISCARDED_META_KEY)) ?? 0) + 1);
+    await tx.putMeta(DISCARDED_META_KEY, ((await tx.getMeta(DISCARDED_META_KEY, isCount)) ?? 0) + 1);
   });
+}
+
+/** What discarding a pending write produced: its dead letter, and its document's new snapshot to emit after the commit. */
+export interface DiscardResult {
+  readonly letter: DeadLetter;
+  readonly change: DocChange;
 }
 
 /**
@@ -122,11 +127,13 @@ export function discardDeadLetter(storage: OutboxStorage, id: WriteId): Promise<
  * nothing is lost silently; discard the dead letter to delete it for good.
  * @throws OutboxError `not-found`.
  */
-export function discardPending(storage: OutboxStorage, id: WriteId, now: number): Promise<DeadLetter> {
+export function discardPending(storage: OutboxStorage, id: WriteId, now: number): Promise<DiscardResult> {
   return storage.transact('readwrite', async (tx) => {
     const write = await tx.getWriteById(id);
     if (write === undefined) throw new OutboxError('not-found', { kind: 'pending write', id });
     const e = new OutboxError('discarded-by-user', { writeId: id, collection: write.collection, key: write.key });
-    return deadLetterWrite(tx, write, 'discarded-by-user', { code: e.code, message: e.message }, now);
+    const letter = await deadLetterWrite(tx, write, 'discarded-by-user', { code: e.code, message: e.message }, now);
+    const [change] = await readDocChanges(tx, [write], 'local');
+    return { letter, change: change as DocChange };
   });
 }

@@ -4,6 +4,7 @@ import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { LocalStore } from '../docs/local-store.ts';
 import * as conflictOps from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
+import { readCounts } from '../queue/read-counts.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import type { DocStorePort } from './runtime-ports.ts';
 
@@ -27,17 +28,21 @@ export function toDocStorePort(store: LocalStore, newId: () => string, now: () =
   };
   const stopStore = store.onWritesCommitted(notify);
   return {
-    put: (c, k, v) => store.put(c, k, v),
-    delete: (c, k) => store.delete(c, k),
+    put: (c, k, v, o) => store.put(c, k, v, o),
+    delete: (c, k, o) => store.delete(c, k, o),
     get: (c, k) => store.get(c, k),
     list: (c, o) => store.list(c, o),
     watch: (c, listener, key) => store.watch(c, listener, key),
+    onChanges: (listener) => store.onChanges(listener),
+    relayChanges: (changes) => store.relayChanges(changes),
+    watchElsewhere: (collections) => store.watchElsewhere(collections),
     clear: (c, o) => store.clear(c, o).finally(notify),
     exportData: () => store.exportData(),
     importData: (file) => store.importData(file),
     listPending: (o) => listPending(storage, o?.limit ?? DEFAULT_PENDING_LIMIT),
     async discardPending(id) {
-      await deadLetterOps.discardPending(storage, id, now());
+      const { change } = await deadLetterOps.discardPending(storage, id, now());
+      store.emitChanges([change]);
       notify();
     },
     listDeadLetters: () => deadLetterOps.listDeadLetters(storage),
@@ -63,13 +68,7 @@ export function toDocStorePort(store: LocalStore, newId: () => string, now: () =
         changed.delete(listener);
       };
     },
-    localStatus: () =>
-      storage.transact('readonly', async (tx) => ({
-        pending: await tx.countWrites(),
-        deadLetters: await tx.countDeadLetters(),
-        conflicts: await tx.countConflicts(),
-        discarded: (await tx.getMeta<number>(deadLetterOps.DISCARDED_META_KEY)) ?? 0,
-      })),
+    localStatus: () => readCounts(storage),
     hasPendingWrite: (id: WriteId) => storage.transact('readonly', async (tx) => (await tx.getWriteById(id)) !== undefined),
     lastPendingSeq: () =>
       storage.transact('readonly', (tx) => scanOutbox(tx.listWrites.bind(tx), () => true).then((s) => s.last)),

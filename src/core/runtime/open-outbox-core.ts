@@ -1,10 +1,13 @@
 import { randomId } from '../../protocol/ids.ts';
 import type { Collection } from '../docs/define-collection.ts';
 import { LocalStore } from '../docs/local-store.ts';
+import { takeOverLeases } from '../queue/take-over-leases.ts';
+import { isHeadersOrNull } from '../storage/meta-guards.ts';
 import type { OutboxStorage } from '../storage/outbox-storage.ts';
 import { createFetchTransport } from '../sync/fetch-transport.ts';
 import { SyncLoop } from '../sync/sync-loop.ts';
 import type { SyncPolicy } from '../sync/sync-policy.ts';
+import { authRefresher, type RefreshAuth } from './auth-refresher.ts';
 import { toDocStorePort } from './doc-store-port.ts';
 import type { AuthPort, DocStorePort } from './runtime-ports.ts';
 
@@ -40,8 +43,12 @@ export interface OutboxCore {
   readonly local: LocalStore;
   readonly store: DocStorePort;
   readonly auth: AuthPort;
-  /** A new sync loop over the same store, its status seeded with the stored counts (call it only while holding the sync lock). */
-  createRunner(): Promise<SyncLoop>;
+  /**
+   * A new sync loop over the same store, its status seeded with the stored counts. Call it only
+   * on acquiring the sync lock: it first takes over the leases a dead runner left (see
+   * {@link takeOverLeases}). `refreshAuth`, when given, is asked for new headers after a 401.
+   */
+  createRunner(options?: { readonly refreshAuth?: RefreshAuth | undefined }): Promise<SyncLoop>;
 }
 
 /**
@@ -53,7 +60,7 @@ export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> 
   const newId = (): string => randomId();
   const local = await LocalStore.open({ storage: o.storage, collections: o.collections, clock: o.clock, randomId: newId });
   const readAuth = async (): Promise<Record<string, string>> =>
-    (await o.storage.transact('readonly', (tx) => tx.getMeta<Record<string, string> | null>(AUTH_META_KEY))) ?? {};
+    (await o.storage.transact('readonly', (tx) => tx.getMeta(AUTH_META_KEY, isHeadersOrNull))) ?? {};
   const transport = createFetchTransport({
     baseUrl: o.serverUrl,
     fetch: o.fetch,
@@ -68,7 +75,9 @@ export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> 
     auth: {
       set: (headers) => o.storage.transact('readwrite', (tx) => tx.putMeta(AUTH_META_KEY, headers)),
     },
-    async createRunner() {
+    async createRunner(options = {}) {
+      await takeOverLeases(o.storage);
+      const refreshAuth = options.refreshAuth;
       const loop = new SyncLoop({
         storage: o.storage,
         store: local,
@@ -79,6 +88,10 @@ export async function openOutboxCore(o: OutboxCoreOptions): Promise<OutboxCore> 
         newId,
         policy: o.policy,
         visible: o.visible,
+        auth:
+          refreshAuth === undefined
+            ? undefined
+            : authRefresher(refreshAuth, { storage: o.storage, timers: o.timers, metaKey: AUTH_META_KEY }),
       });
       // Until its first pass the loop knows no counts; without this, subscribers would see "0 pending".
       const counts = await store.localStatus();

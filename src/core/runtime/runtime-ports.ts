@@ -26,10 +26,16 @@ export interface DocStorePort
     | 'dismissConflict'
   > {
   watch(collection: string, listener: (changes: DocChange[]) => void, key?: string): Unsubscribe;
+  /** Calls `listener` with every batch of changes committed in this context (to pass on to other contexts). */
+  onChanges(listener: (changes: DocChange[]) => void): Unsubscribe;
+  /** Delivers changes committed in another context to this context's watchers. */
+  relayChanges(changes: readonly DocChange[]): void;
+  /** Marks collections as watched in another context (local writes to them then make changes). */
+  watchElsewhere(collections: readonly string[]): void;
   /** Called after each transaction that added writes to the outbox commits. */
   onWritesCommitted(listener: () => void): Unsubscribe;
   /** Where the outbox stands, read from storage (no loop needed). */
-  localStatus(): Promise<Pick<SyncStatus, 'pending' | 'deadLetters' | 'conflicts' | 'discarded'>>;
+  localStatus(): Promise<Pick<SyncStatus, 'pending' | 'deadLetters' | 'conflicts' | 'quarantined' | 'discarded'>>;
   /** Whether a write is still in the outbox (by id). */
   hasPendingWrite(id: WriteId): Promise<boolean>;
   /** The highest seq in the outbox, 0 when empty. */

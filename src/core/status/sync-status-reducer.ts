@@ -6,6 +6,7 @@ export interface StoredCounts {
   readonly pending: number;
   readonly deadLetters: number;
   readonly conflicts: number;
+  readonly quarantined: number;
   readonly discarded: number;
 }
 
@@ -18,6 +19,7 @@ export type SyncEvent =
       readonly pending: number;
       readonly deadLetters: number;
       readonly conflicts: number;
+      readonly quarantined: number;
       readonly discarded: number;
     }
   /** A phase with no other data: idle, paused, closed, pulling. */
@@ -60,8 +62,8 @@ export function syncStatusReducer(status: SyncStatus, event: SyncEvent): SyncSta
   const at = event.at;
   switch (event.type) {
     case 'counts': {
-      const { pending, deadLetters, conflicts, discarded } = event;
-      return { ...status, pending, deadLetters, conflicts, discarded, at };
+      const { pending, deadLetters, conflicts, quarantined, discarded } = event;
+      return { ...status, pending, deadLetters, conflicts, quarantined, discarded, at };
     }
     case 'phase':
       return { ...status, phase: event.phase, inFlight: 0, nextRetryAt: null, at };

@@ -69,10 +69,20 @@ export class DocValueLinks {
   readonly #clears = new Map<string, number>();
   readonly #unlinking: Promise<unknown>[] = [];
 
-  /** @param writeOf reads a pending write of this transaction by seq. */
-  constructor(io: DocRequests, writeOf: (seq: number) => Promise<PendingWrite | undefined>) {
+  readonly #broken: ((collection: string, key: string, record: DocRecord, reason: string) => void) | undefined;
+
+  /**
+   * @param writeOf reads a pending write of this transaction by seq.
+   * @param broken told of a document whose pending write is missing (it then reads as absent); without it, such a read throws.
+   */
+  constructor(
+    io: DocRequests,
+    writeOf: (seq: number) => Promise<PendingWrite | undefined>,
+    broken?: (collection: string, key: string, record: DocRecord, reason: string) => void,
+  ) {
     this.#io = io;
     this.#writeOf = writeOf;
+    this.#broken = broken;
   }
 
   /** Notes an appended write (as stored, with its seq): a document put next with the same value links to it. */
@@ -112,6 +122,10 @@ export class DocValueLinks {
     if (value === undefined) {
       const write = await this.#writeOf(record.valueSeq);
       if (write?.op === 'put' && write.value !== undefined) value = write.value;
+    }
+    if (value === undefined && this.#broken !== undefined) {
+      this.#broken(collection, key, record, `points at pending write ${record.valueSeq}, which is missing`);
+      return undefined;
     }
     if (value === undefined) {
       throw new OutboxError('storage-failed', {

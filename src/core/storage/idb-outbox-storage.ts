@@ -4,10 +4,23 @@ import type { ConflictRecord } from '../../protocol/conflict-record.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import type { QuarantinedRecord } from '../../protocol/quarantined-record.ts';
+import { randomId } from '../../protocol/ids.ts';
 import { ChunkedOutboxTx } from './chunked-outbox-tx.ts';
 import { type DocRecord, type DocRequests, DocValueLinks } from './doc-value-links.ts';
+import { type DocStore, docRange, GuardedDocs } from './guarded-docs.ts';
+import { guardedChunkRequests } from './guarded-chunks.ts';
 import {
-  collectionEnd,
+  type Found,
+  Quarantine,
+  type QuarantineEntry,
+  QUARANTINE_META_KEY,
+  type QuarantineStamp,
+  quarantinedList,
+  metaEntry,
+} from './quarantine.ts';
+import { conflictProblem, deadLetterProblem } from './record-guards.ts';
+import {
   DB_VERSION,
   docId,
   STORE_CONFLICTS,
@@ -18,7 +31,6 @@ import {
   upgradeSchema,
 } from './idb-schema.ts';
 import { mapStorageError } from './map-storage-error.ts';
-import type { ChunkRequests } from './chunked-outbox-tx.ts';
 import { OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState } from './outbox-chunk.ts';
 import { IndexKeeper } from './pending-write-index.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
@@ -48,11 +60,6 @@ type Tx = IDBPTransaction<OutboxDb, StoreName[], IDBTransactionMode>;
 
 const ALL_STORES: StoreName[] = [STORE_DOCS, STORE_OUTBOX, STORE_DEAD_LETTERS, STORE_CONFLICTS, STORE_META];
 
-/** The key range of every document of one collection with a key after `after` (see {@link docId}). */
-function docRange(collection: string, after?: string | undefined): IDBKeyRange {
-  return IDBKeyRange.bound(docId(collection, after ?? ''), collectionEnd(collection), after !== undefined, true);
-}
-
 export interface IdbOutboxStorageOptions {
   /**
    * The IndexedDB factory; default `globalThis.indexedDB`. In Node pass fake-indexeddb's, after
@@ -61,6 +68,8 @@ export interface IdbOutboxStorageOptions {
   readonly indexedDB?: IDBFactory | undefined;
   /** Durability of readwrite transactions; default {@link WRITE_DURABILITY}. */
   readonly durability?: IDBTransactionDurability | undefined;
+  /** Clock and ids of quarantined records (quarantine.ts); default `Date.now` and random ids. */
+  readonly stamp?: QuarantineStamp | undefined;
 }
 
 /**
@@ -77,7 +86,8 @@ export async function openIdbOutboxStorage(name: string, options: IdbOutboxStora
     throw new OutboxError('storage-failed', { name, operation: 'open', reason: 'IndexedDB is not available here' });
   }
   const db = await openWithFactory(factory, name);
-  return new IdbOutboxStorage(db, name, options.durability ?? WRITE_DURABILITY);
+  const stamp = options.stamp ?? { now: Date.now, newId: () => randomId() };
+  return new IdbOutboxStorage(db, name, options.durability ?? WRITE_DURABILITY, stamp);
 }
 
 async function openWithFactory(factory: IDBFactory, name: string): Promise<Db> {
@@ -104,16 +114,18 @@ class IdbOutboxStorage implements OutboxStorage {
   readonly name: string;
   readonly #db: Db;
   readonly #durability: IDBTransactionDurability;
+  readonly #stamp: QuarantineStamp;
   /** This connection's index of pending writes by id and by document (pending-write-index.ts). */
   readonly #keeper = new IndexKeeper();
   readonly #tokenPrefix = Math.random().toString(36).slice(2, 10);
   #tokens = 0;
   #closed = false;
 
-  constructor(db: Db, name: string, durability: IDBTransactionDurability) {
+  constructor(db: Db, name: string, durability: IDBTransactionDurability, stamp: QuarantineStamp) {
     this.name = name;
     this.#db = db;
     this.#durability = durability;
+    this.#stamp = stamp;
     db.addEventListener('versionchange', () => this.close());
     db.addEventListener('close', () => {
       this.#closed = true;
@@ -136,7 +148,7 @@ class IdbOutboxStorage implements OutboxStorage {
     );
     let result: T;
     const newToken = () => `${this.#tokenPrefix}-${++this.#tokens}`;
-    const storageTx = new IdbStorageTx(tx, this.#keeper, mode === 'readwrite', newToken);
+    const storageTx = new IdbStorageTx(tx, this.#keeper, mode === 'readwrite', newToken, this.#stamp);
     try {
       result = await fn(storageTx);
       if (mode === 'readwrite') await storageTx.finish();
@@ -150,7 +162,23 @@ class IdbOutboxStorage implements OutboxStorage {
     const failure = await done;
     storageTx.ended(failure === undefined);
     if (failure !== undefined) throw mapStorageError(failure, context);
+    if (storageTx.found.length > 0) await this.#moveFound(storageTx.found);
     return result;
+  }
+
+  /**
+   * Moves records of the wrong shape a readonly transaction met to the quarantine: each is read
+   * again in one readwrite transaction, which sets it aside if it is still wrong. Should that fail,
+   * the records stay where they are, and reads keep passing over them.
+   */
+  async #moveFound(found: readonly Found[]): Promise<void> {
+    try {
+      await this.transact('readwrite', async (tx) => {
+        for (const record of found) await record.reread(tx);
+      });
+    } catch {
+      // Nothing lost: the records are still in their stores, skipped by every read, and tried again on the next one.
+    }
   }
 
   close(): void {
@@ -171,18 +199,32 @@ function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-/** The chunked outbox's requests over one transaction. */
-function chunkRequests(tx: Tx): ChunkRequests {
+/** The chunked outbox's requests over one transaction, every chunk checked as it is read (guarded-chunks.ts). */
+function chunkRequests(tx: Tx, quarantine: Quarantine) {
   const store = tx.objectStore(STORE_OUTBOX);
   const meta = tx.objectStore(STORE_META);
-  return {
-    owner: async (seq) => (await store.openCursor(IDBKeyRange.upperBound(seq), 'prev'))?.value,
-    after: (after, count) => store.getAll(IDBKeyRange.lowerBound(after, true), count),
-    put: (chunk) => store.put!(chunk, chunk.firstSeq),
-    delete: (firstSeq) => store.delete!(firstSeq),
-    getState: () => meta.get(OUTBOX_STATE_META_KEY),
-    putState: (state: OutboxState) => meta.put!(state, OUTBOX_STATE_META_KEY),
-  };
+  return guardedChunkRequests(
+    {
+      async walkDown(seq, take) {
+        // Bounded by the store: each step moves the cursor one record down.
+        for (let cursor = await store.openCursor(IDBKeyRange.upperBound(seq), 'prev'); cursor; cursor = await cursor.continue()) {
+          const chunk = take(cursor.key, cursor.value);
+          if (chunk !== undefined) return chunk;
+        }
+        return undefined;
+      },
+      async page(after, count) {
+        const range = IDBKeyRange.lowerBound(after, true);
+        const [values, keys] = await Promise.all([store.getAll(range, count), store.getAllKeys(range, count)]);
+        return { values, keys };
+      },
+      put: (chunk) => store.put!(chunk, chunk.firstSeq),
+      delete: (firstSeq) => store.delete!(firstSeq),
+      getState: () => meta.get(OUTBOX_STATE_META_KEY),
+      putState: (state: OutboxState) => meta.put!(state, OUTBOX_STATE_META_KEY),
+    },
+    quarantine,
+  );
 }
 
 /** The document requests of {@link DocValueLinks} over one transaction. */
@@ -194,18 +236,20 @@ function docRequests(tx: Tx): DocRequests {
   };
 }
 
-/** Documents per group above which {@link IdbStorageTx.getDocs} first asks which of them exist, in one request. */
-const KEY_SCAN_FROM = 16;
-
 /** The {@link StorageTx} over one IndexedDB transaction spanning every store. */
 class IdbStorageTx implements StorageTx {
   readonly #tx: Tx;
   readonly #counts: TxCounts;
   readonly #outbox: ChunkedOutboxTx;
   readonly #links: DocValueLinks;
+  readonly #docs: GuardedDocs;
+  readonly #quarantine: Quarantine;
+  readonly #stamp: QuarantineStamp;
 
-  constructor(tx: Tx, keeper: IndexKeeper, writable: boolean, newToken: () => string) {
+  constructor(tx: Tx, keeper: IndexKeeper, writable: boolean, newToken: () => string, stamp: QuarantineStamp) {
     this.#tx = tx;
+    this.#stamp = stamp;
+    this.#quarantine = new Quarantine(writable);
     const meta = tx.objectStore(STORE_META);
     const counted = (name: CountName): CountableStore =>
       name === 'pending'
@@ -218,9 +262,14 @@ class IdbStorageTx implements StorageTx {
       get: () => meta.get(COUNTS_META_KEY),
       put: (counts) => meta.put!(counts, COUNTS_META_KEY),
     });
-    this.#links = new DocValueLinks(docRequests(tx), (seq) => this.#outbox.getWrite(seq));
+    this.#links = new DocValueLinks(
+      docRequests(tx),
+      (seq) => this.#outbox.getWrite(seq),
+      (collection, key, record, reason) => this.#docs.broken(collection, key, record, reason),
+    );
+    this.#docs = new GuardedDocs(tx.objectStore(STORE_DOCS) as unknown as DocStore, this.#links, this.#quarantine);
     this.#outbox = new ChunkedOutboxTx(
-      chunkRequests(tx),
+      chunkRequests(tx, this.#quarantine),
       keeper,
       writable,
       (n) => this.#counts.adjust('pending', n),
@@ -230,11 +279,24 @@ class IdbStorageTx implements StorageTx {
     );
   }
 
-  /** Writes the outbox's changed chunks, then the counts; called after `fn`, still inside the transaction. */
+  /** Writes the outbox's changed chunks, the quarantine, then the counts; called after `fn`, still inside the transaction. */
   async finish(): Promise<void> {
     await this.#links.finish();
     await this.#outbox.finish();
+    await this.#quarantine.finish(this.#quarantineCell(), this.#stamp);
+    // What was quarantined was never counted right (or at all): count the stores again.
+    if (this.#quarantine.moved) this.#counts.recount();
     await this.#counts.write();
+  }
+
+  /** Records of the wrong shape this (readonly) transaction met, to move in a readwrite one. */
+  get found(): readonly Found[] {
+    return this.#quarantine.found;
+  }
+
+  #quarantineCell() {
+    const meta = this.#tx.objectStore(STORE_META);
+    return { get: () => meta.get(QUARANTINE_META_KEY), put: (list: QuarantinedRecord[]) => meta.put!(list, QUARANTINE_META_KEY) };
   }
 
   /** Tells the outbox how the transaction ended. */
@@ -242,44 +304,12 @@ class IdbStorageTx implements StorageTx {
     this.#outbox.ended(committed);
   }
 
-  async getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
-    return this.#links.resolve(collection, key, await this.#tx.objectStore(STORE_DOCS).get(docId(collection, key)));
+  getDoc(collection: string, key: string): Promise<StoredDoc | undefined> {
+    return this.#docs.getDoc(collection, key);
   }
 
-  /**
-   * Many documents of one collection. For a big group, one key-only read of the range the keys
-   * span says which exist, so documents that do not exist yet (new chat messages, new records)
-   * cost no read at all; if that range is crowded with other documents, one read per key.
-   */
-  async getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
-    const store = this.#tx.objectStore(STORE_DOCS);
-    const read = async (key: string) => this.#links.resolve(collection, key, await store.get(docId(collection, key)));
-    if (keys.length < KEY_SCAN_FROM) return Promise.all(keys.map(read));
-    let low = keys[0] as string;
-    let high = low;
-    for (const key of keys) {
-      if (key < low) low = key;
-      else if (key > high) high = key;
-    }
-    const limit = keys.length * 2;
-    const range = IDBKeyRange.bound(docId(collection, low), docId(collection, high));
-    const present = await store.getAllKeys(range, limit);
-    if (present.length >= limit) return Promise.all(keys.map(read));
-    const docs: (StoredDoc | undefined)[] = new Array(keys.length).fill(undefined);
-    if (present.length === 0) return docs;
-    const prefix = docId(collection, '').length;
-    const existing = new Set(present.map((id) => id.slice(prefix)));
-    const reads: Promise<void>[] = [];
-    for (const [i, key] of keys.entries()) {
-      if (!existing.has(key)) continue;
-      reads.push(
-        read(key).then((doc) => {
-          docs[i] = doc;
-        }),
-      );
-    }
-    await Promise.all(reads);
-    return docs;
+  getDocs(collection: string, keys: readonly string[]): Promise<(StoredDoc | undefined)[]> {
+    return this.#docs.getDocs(collection, keys);
   }
 
   async putDoc(doc: StoredDoc): Promise<void> {
@@ -304,16 +334,8 @@ class IdbStorageTx implements StorageTx {
     await this.#tx.objectStore(STORE_DOCS).delete!(docId(collection, key));
   }
 
-  /** A record does not hold its collection and key (doc-value-links.ts): its keys are read alongside, from the same range. */
-  async listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]> {
-    if (limit <= 0) return [];
-    const store = this.#tx.objectStore(STORE_DOCS);
-    const range = docRange(collection, after);
-    const [records, ids] = await Promise.all([store.getAll(range, limit), store.getAllKeys(range, limit)]);
-    const prefix = docId(collection, '').length;
-    return Promise.all(
-      records.map((record, i) => this.#links.resolve(collection, (ids[i] as string).slice(prefix), record)),
-    ) as Promise<StoredDoc[]>;
+  listDocs(collection: string, after: string | undefined, limit: number): Promise<StoredDoc[]> {
+    return this.#docs.listDocs(collection, after, limit);
   }
 
   async countDocs(collection: string): Promise<number> {
@@ -374,15 +396,19 @@ class IdbStorageTx implements StorageTx {
   }
 
   async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return this.#tx.objectStore(STORE_DEAD_LETTERS).get(id);
+    const raw: unknown = await this.#tx.objectStore(STORE_DEAD_LETTERS).get(id);
+    return raw === undefined ? undefined : this.#checked(STORE_DEAD_LETTERS, id, raw);
   }
 
   async deleteDeadLetter(id: string): Promise<void> {
     await this.#counts.remove('deadLetters', id);
   }
 
+  /** The whole store, not the `by-deadAt` index, which would leave out a record without a number `deadAt`; sorted as that index sorts. */
   async listDeadLetters(): Promise<DeadLetter[]> {
-    return this.#tx.objectStore(STORE_DEAD_LETTERS).index('by-deadAt').getAll();
+    const [records, keys] = await this.#all(STORE_DEAD_LETTERS);
+    const letters = records.flatMap((raw, i) => this.#checked(STORE_DEAD_LETTERS, keys[i] as string, raw) ?? []);
+    return letters.sort((a, b) => a.deadAt - b.deadAt || compareKeys(a.id, b.id));
   }
 
   async countDeadLetters(): Promise<number> {
@@ -397,19 +423,66 @@ class IdbStorageTx implements StorageTx {
     await this.#counts.remove('conflicts', id);
   }
 
+  /** The whole store, sorted as the `by-at` index sorts (see {@link listDeadLetters}). */
   async listConflicts(): Promise<ConflictRecord[]> {
-    return this.#tx.objectStore(STORE_CONFLICTS).index('by-at').getAll();
+    const [records, keys] = await this.#all(STORE_CONFLICTS);
+    const conflicts = records.flatMap((raw, i) => this.#checked(STORE_CONFLICTS, keys[i] as string, raw) ?? []);
+    return conflicts.sort((a, b) => a.at - b.at || compareKeys(a.id, b.id));
+  }
+
+  #all(name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS): Promise<[unknown[], IDBValidKey[]]> {
+    const store = this.#tx.objectStore(name);
+    return Promise.all([store.getAll(), store.getAllKeys()]);
+  }
+
+  /** A dead letter or conflict checked against its schema; one of the wrong shape goes to the quarantine. */
+  #checked(name: typeof STORE_DEAD_LETTERS, key: string, raw: unknown): DeadLetter | undefined;
+  #checked(name: typeof STORE_CONFLICTS, key: string, raw: unknown): ConflictRecord | undefined;
+  #checked(name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS, key: string, raw: unknown): DeadLetter | ConflictRecord | undefined {
+    const problem = name === STORE_DEAD_LETTERS ? deadLetterProblem(raw) : conflictProblem(raw);
+    if (problem === undefined) return raw as DeadLetter | ConflictRecord;
+    this.#quarantine.report({
+      code: 'record-quarantined',
+      store: name,
+      key,
+      reason: `${name === STORE_DEAD_LETTERS ? 'dead letter' : 'conflict'}: ${problem}`,
+      raw,
+      reread: (tx) => (name === STORE_DEAD_LETTERS ? tx.getDeadLetter(key) : tx.listConflicts()),
+    });
+    this.#quarantine.repair(() => this.#tx.objectStore(name).delete!(key));
+    return undefined;
   }
 
   async countConflicts(): Promise<number> {
     return this.#counts.count('conflicts');
   }
 
-  async getMeta<T>(key: string): Promise<T | undefined> {
-    return (await this.#tx.objectStore(STORE_META).get(key)) as T | undefined;
+  async getMeta<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
+    const raw: unknown = await this.#tx.objectStore(STORE_META).get(key);
+    if (raw === undefined || isValid === undefined || isValid(raw)) return raw as T | undefined;
+    this.#quarantine.report({ ...metaEntry(key, raw), reread: (tx) => tx.getMeta(key, isValid) });
+    this.#quarantine.repair(() => this.#tx.objectStore(STORE_META).delete!(key));
+    return undefined;
+  }
+
+  async quarantine(entry: QuarantineEntry): Promise<void> {
+    this.#quarantine.add(entry);
+  }
+
+  async listQuarantined(): Promise<QuarantinedRecord[]> {
+    return quarantinedList(await this.#tx.objectStore(STORE_META).get(QUARANTINE_META_KEY), this.#stamp);
+  }
+
+  async countQuarantined(): Promise<number> {
+    return (await this.listQuarantined()).length;
   }
 
   async putMeta(key: string, value: unknown): Promise<void> {
     await this.#tx.objectStore(STORE_META).put!(value, key);
   }
+}
+
+/** IndexedDB's order of two string keys (by UTF-16 code units, as `<` compares). */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,7 +1,14 @@
 import { OutboxError } from '../../errors.ts';
+import { randomId } from '../../protocol/ids.ts';
 import { mapStorageError } from './map-storage-error.ts';
 import { createMemoryState, MemoryStorageTx } from './memory-storage-tx.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
+import type { QuarantineStamp } from './quarantine.ts';
+
+export interface MemoryOutboxStorageOptions {
+  /** Clock and ids of quarantined records (quarantine.ts); default `Date.now` and random ids. */
+  readonly stamp?: QuarantineStamp | undefined;
+}
 
 /**
  * The memory twin of the IndexedDB storage: same contract, no persistence. Used by Node tests,
@@ -17,16 +24,18 @@ import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
  * const storage = createMemoryOutboxStorage('test');
  * await storage.transact('readwrite', (tx) => tx.putMeta('clientId', 'abc'));
  */
-export function createMemoryOutboxStorage(name = 'memory'): OutboxStorage {
+export function createMemoryOutboxStorage(name = 'memory', options: MemoryOutboxStorageOptions = {}): OutboxStorage {
   const state = createMemoryState();
+  const stamp = options.stamp ?? { now: Date.now, newId: () => randomId() };
   let tail: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   async function run<T>(mode: 'readonly' | 'readwrite', fn: (tx: StorageTx) => Promise<T>): Promise<T> {
-    const tx = new MemoryStorageTx(state, mode === 'readwrite');
+    const tx = new MemoryStorageTx(state, mode === 'readwrite', stamp);
     try {
       const result = await fn(tx);
       tx.finish();
+      tx.commit();
       return result;
     } catch (error) {
       tx.finish();

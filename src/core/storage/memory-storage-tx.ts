@@ -1,8 +1,17 @@
 import type { ConflictRecord } from '../../protocol/conflict-record.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
+import type { QuarantinedRecord } from '../../protocol/quarantined-record.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { StorageTx } from './outbox-storage.ts';
+import {
+  metaEntry,
+  QUARANTINE_META_KEY,
+  type QuarantineEntry,
+  type QuarantineStamp,
+  quarantinedList,
+  toRecord,
+} from './quarantine.ts';
 
 /** Everything a memory database holds. Records are stored as private copies. */
 export interface MemoryState {
@@ -48,11 +57,28 @@ export class MemoryStorageTx implements StorageTx {
   readonly #state: MemoryState;
   readonly #undo: (() => void)[] = [];
   readonly #writable: boolean;
+  readonly #stamp: QuarantineStamp;
+  /** Entries set aside in this transaction, listed when it commits; for a readonly one, by meta key (moved then too). */
+  readonly #quarantined = new Map<string, QuarantineEntry>();
   #active = true;
 
-  constructor(state: MemoryState, writable: boolean) {
+  constructor(state: MemoryState, writable: boolean, stamp: QuarantineStamp) {
     this.#state = state;
     this.#writable = writable;
+    this.#stamp = stamp;
+  }
+
+  /**
+   * The transaction committed: lists what it set aside, and takes the meta values a readonly one
+   * found wrong out of meta (a readwrite one did so already, on its undo log). Nothing here can fail.
+   */
+  commit(): void {
+    if (this.#quarantined.size === 0) return;
+    const meta = this.#state.meta;
+    if (!this.#writable) for (const key of this.#quarantined.keys()) meta.delete(key);
+    const list = quarantinedList(meta.get(QUARANTINE_META_KEY), this.#stamp);
+    const added = [...this.#quarantined.values()].map((entry) => toRecord(entry, this.#stamp));
+    meta.set(QUARANTINE_META_KEY, structuredClone([...list, ...added]));
   }
 
   /** Ends the transaction; later calls on it fail like calls on a finished IndexedDB transaction. */
@@ -293,9 +319,28 @@ export class MemoryStorageTx implements StorageTx {
     return this.#state.conflicts.size;
   }
 
-  async getMeta<T>(key: string): Promise<T | undefined> {
+  async getMeta<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
     this.#check(false);
-    return structuredClone(this.#state.meta.get(key)) as T | undefined;
+    const raw = this.#state.meta.get(key);
+    if (raw === undefined || isValid === undefined || isValid(raw)) return structuredClone(raw) as T | undefined;
+    const entryKey = this.#writable ? `${this.#quarantined.size}` : key;
+    this.#quarantined.set(entryKey, metaEntry(key, structuredClone(raw)));
+    if (this.#writable) this.#delete(this.#state.meta, key);
+    return undefined;
+  }
+
+  async quarantine(entry: QuarantineEntry): Promise<void> {
+    this.#check(true);
+    this.#quarantined.set(`${this.#quarantined.size}`, structuredClone(entry));
+  }
+
+  async listQuarantined(): Promise<QuarantinedRecord[]> {
+    this.#check(false);
+    return structuredClone(quarantinedList(this.#state.meta.get(QUARANTINE_META_KEY), this.#stamp));
+  }
+
+  async countQuarantined(): Promise<number> {
+    return (await this.listQuarantined()).length;
   }
 
   async putMeta(key: string, value: unknown): Promise<void> {

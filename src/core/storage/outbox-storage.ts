@@ -1,7 +1,9 @@
 import type { ConflictRecord } from '../../protocol/conflict-record.ts';
 import type { DeadLetter } from '../../protocol/dead-letter.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
+import type { QuarantinedRecord } from '../../protocol/quarantined-record.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import type { QuarantineEntry } from './quarantine.ts';
 
 /**
  * The storage boundary. Two implementations — IndexedDB (`idb-outbox-storage.ts`, the only
@@ -15,6 +17,8 @@ import type { StoredDoc } from '../../protocol/stored-doc.ts';
  * - Readwrite transactions are serialized; a readonly one sees a consistent snapshot.
  * - Inside `fn`, await only `tx` calls: IndexedDB commits a transaction left without pending
  *   requests, so awaiting anything else (fetch, timers, other transactions) breaks it.
+ * - A record read back in the wrong shape never fails a read: it reads as absent and is moved to
+ *   the quarantine (in the same transaction if it is readwrite, else in one right after).
  * - Platform errors are mapped to OutboxError codes at this boundary (`map-storage-error.ts`),
  *   the original kept as `cause`.
  */
@@ -77,6 +81,18 @@ export interface StorageTx {
   countConflicts(): Promise<number>;
 
   // meta: small named values (client id, pull cursor, auth headers, counters, schema versions)
-  getMeta<T>(key: string): Promise<T | undefined>;
+  /**
+   * The value stored under `key`. With `isValid`, a stored value that fails it reads as undefined
+   * and goes to the quarantine (as every record of the wrong shape read from any store does).
+   */
+  getMeta<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
+
+  // quarantine: records of the wrong shape met by reads (they then read as absent), and pulled
+  // documents that failed their schema; kept as they were, with a code (quarantine.ts)
+  /** Sets a record aside (readwrite transactions only); listed once the transaction commits. */
+  quarantine(entry: QuarantineEntry): Promise<void>;
+  /** Oldest first. */
+  listQuarantined(): Promise<QuarantinedRecord[]>;
+  countQuarantined(): Promise<number>;
 }

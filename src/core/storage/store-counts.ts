@@ -97,6 +97,7 @@ export class TxCounts {
   readonly #delta = new CountsDelta();
   readonly #store: (name: CountName) => CountableStore;
   readonly #cell: CountsCell;
+  #recountAll = false;
 
   constructor(store: (name: CountName) => CountableStore, cell: CountsCell) {
     this.#store = store;
@@ -142,9 +143,18 @@ export class TxCounts {
     return isStoreCounts(stored) ? stored[name] + this.#delta.of(name) : this.#store(name).count();
   }
 
+  /** Makes {@link write} count every store again instead of adding the changes (records were moved out uncounted). */
+  recount(): void {
+    this.#recountAll = true;
+  }
+
   /** Writes this transaction's changes onto the stored counts; call after the transaction's work, still inside it. */
   async write(): Promise<void> {
     await this.#delta.settled();
+    if (this.#recountAll) {
+      await this.#cell.put(await this.#recount());
+      return;
+    }
     if (!this.#delta.changed) return;
     const stored = await this.#cell.get();
     // A missing or damaged counter is rebuilt from the stores, which already hold this transaction's changes.

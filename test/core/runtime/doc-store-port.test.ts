@@ -36,7 +36,7 @@ describe('toDocStorePort', () => {
     expect(await doc.firstPendingSeq(c.seq)).toBeUndefined();
     expect(await doc.hasPendingWrite(a.id)).toBe(true);
     expect(await doc.hasPendingWrite('f'.repeat(32) as WriteId)).toBe(false);
-    expect(await doc.localStatus()).toEqual({ pending: 3, deadLetters: 0, conflicts: 0, discarded: 0 });
+    expect(await doc.localStatus()).toEqual({ pending: 3, deadLetters: 0, conflicts: 0, quarantined: 0, discarded: 0 });
     expect((await doc.listPending({ limit: 2 })).map((w) => w.id)).toEqual([a.id, b.id]);
   });
 

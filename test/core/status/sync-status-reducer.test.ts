@@ -8,7 +8,7 @@ const err = { code: 'server-error', message: 'x' };
 describe('syncStatusReducer', () => {
   test('tracks a drain from start to synced', () => {
     const s = run([
-      { type: 'counts', at: 1, pending: 3, deadLetters: 0, conflicts: 0, discarded: 0 },
+      { type: 'counts', at: 1, pending: 3, deadLetters: 0, conflicts: 0, quarantined: 0, discarded: 0 },
       { type: 'drain-started', at: 2, total: 3 },
       { type: 'push-started', at: 3, inFlight: 2 },
       { type: 'push-settled', at: 4, acked: 2 },
