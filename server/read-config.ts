@@ -18,6 +18,9 @@ export const SETTINGS = {
   'token-ttl-ms': 'TOKEN_TTL_MS',
   'rate-limit-burst': 'RATE_LIMIT_BURST',
   'rate-limit-per-second': 'RATE_LIMIT_PER_SECOND',
+  'session-rate-limit-burst': 'SESSION_RATE_LIMIT_BURST',
+  'session-rate-limit-per-second': 'SESSION_RATE_LIMIT_PER_SECOND',
+  'trusted-proxies': 'TRUSTED_PROXIES',
   'max-writes-per-push': 'MAX_WRITES_PER_PUSH',
   'max-body-bytes': 'MAX_BODY_BYTES',
   'max-doc-bytes': 'MAX_DOC_BYTES',
@@ -54,6 +57,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   const burst = num('rate-limit-burst');
   const perSecond = num('rate-limit-per-second');
+  const sessionBurst = num('session-rate-limit-burst');
+  const sessionPerSecond = num('session-rate-limit-per-second');
   const secret = get('token-secret');
   const cors = get('cors-origin');
   return {
@@ -72,5 +77,12 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         : burst === undefined && perSecond === undefined
           ? undefined
           : { burst: burst ?? 60, perSecond: perSecond ?? 20 },
+    sessionRateLimit:
+      sessionPerSecond === 0
+        ? false
+        : sessionBurst === undefined && sessionPerSecond === undefined
+          ? undefined
+          : { burst: sessionBurst ?? 10, perSecond: sessionPerSecond ?? 0.1 },
+    trustedProxies: num('trusted-proxies'),
   };
 }

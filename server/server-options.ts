@@ -37,6 +37,17 @@ export interface AppBehaviour {
   readonly limits?: Partial<ServerLimits> | undefined;
   /** Per-user token bucket for /v1/push and /v1/pull; `false` disables it. */
   readonly rateLimit?: RateLimit | false | undefined;
+  /**
+   * Per-client-address token bucket for `POST /v1/session` (each session is a new user with its
+   * own request budget); `false` disables it. Default: burst 10, then one per 10 s.
+   */
+  readonly sessionRateLimit?: RateLimit | false | undefined;
+  /**
+   * How many reverse proxies in front of the server append to `X-Forwarded-For`. 0 (default): the
+   * header is ignored and the client address is the TCP peer (behind a proxy, that is the proxy,
+   * so all clients share one session budget). N: the Nth entry from the right is the client.
+   */
+  readonly trustedProxies?: number | undefined;
   /** Allowed browser origin(s) of a separately hosted app; unset = no CORS headers (same origin only). */
   readonly corsOrigin?: string | readonly string[] | undefined;
   /** Directory of a built web app to serve, with SPA fallback to index.html. */

@@ -12,9 +12,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'token-expired': 401,
   'client-id-taken': 403,
   'route-not-found': 404,
+  'cursor-expired': 410,
   'body-too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
+  'session-rate-limited': 429,
+  // Never seen by the client (it has gone); nginx's number for it, so logs tell it from a server error.
+  'client-aborted': 499,
   'internal-error': 500,
   'service-unavailable': 503,
 };

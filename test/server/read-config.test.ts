@@ -34,6 +34,15 @@ describe('readConfig', () => {
     expect(readConfig(['--rate-limit-per-second', '0'], {}).rateLimit).toBe(false);
   });
 
+  test('reads the session limit, where 0 per second disables it, and the number of trusted proxies', () => {
+    expect(readConfig([], {})).toMatchObject({ sessionRateLimit: undefined, trustedProxies: undefined });
+    expect(readConfig(['--session-rate-limit-burst', '3', '--trusted-proxies', '1'], {})).toMatchObject({
+      sessionRateLimit: { burst: 3, perSecond: 0.1 },
+      trustedProxies: 1,
+    });
+    expect(readConfig([], { SESSION_RATE_LIMIT_PER_SECOND: '0' }).sessionRateLimit).toBe(false);
+  });
+
   test('refuses an unknown flag and a non-numeric number', () => {
     expect(() => readConfig(['--prot', '1'], {})).toThrow();
     expect(() => readConfig([], { PORT: 'eighty' })).toThrow(/PORT/);
