@@ -4,7 +4,8 @@ import { fromZodError } from './zod-error.ts';
 
 /**
  * Validates a parsed push body, in this order: protocol version, batch size, schema, then the
- * rules a schema cannot say (ascending seqs, value present exactly for puts, storable strings).
+ * rules a schema cannot say (ascending seqs, value present exactly for puts). Keys follow `docKeyIssue`
+ * (src/protocol/ids.ts) through the schema; a value nested too deep is refused per write, in decideBatch.
  * Throws the first problem as an OutboxError with `path`.
  */
 export function validatePush(body: unknown, maxWrites: number): PushRequest {
@@ -42,9 +43,5 @@ function checkWrites(request: PushRequest): void {
     previous = w.seq;
     if (w.op === 'put' && w.value === undefined) throw invalid('value', 'a put must carry a value');
     if (w.op === 'delete' && w.value !== undefined) throw invalid('value', 'a delete must not carry a value');
-    if (!storableString(w.key)) throw invalid('key', 'must be well-formed Unicode without U+0000');
   });
 }
-
-/** PostgreSQL text cannot hold U+0000, and a lone surrogate cannot be encoded as UTF-8. */
-export const storableString = (s: string): boolean => !s.includes('\u0000') && !/\p{Cs}/u.test(s);

@@ -18,16 +18,41 @@ export const clientIdSchema = z
   .string()
   .regex(RANDOM_ID_PATTERN, 'must be 32 lowercase hex digits') as unknown as z.ZodType<ClientId>;
 
-/** Largest key length, in UTF-16 code units. */
+/** Largest key length, in UTF-16 code units (JavaScript's `string.length`, not code points). */
 export const MAX_KEY_LENGTH = 512;
 export const MAX_COLLECTION_NAME_LENGTH = 64;
 /** Collection names: letters, digits, '-', '_', '.', starting with a letter. */
 export const COLLECTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-export const docKeySchema = z.string().min(1).max(MAX_KEY_LENGTH);
-export const collectionNameSchema = z
-  .string()
-  .regex(COLLECTION_NAME_PATTERN, 'must start with a letter; letters, digits, - _ . only; at most 64');
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Why `key` is not a document key, or undefined when it is one: 1–{@link MAX_KEY_LENGTH}
+ * UTF-16 code units, well-formed Unicode (no lone surrogate, which UTF-8 cannot carry), no
+ * U+0000 (PostgreSQL text cannot hold it). The one rule the server and the client both apply.
+ */
+export function docKeyIssue(key: string): string | undefined {
+  if (key.length === 0) return 'must not be empty';
+  if (key.length > MAX_KEY_LENGTH) return `must be at most ${MAX_KEY_LENGTH} UTF-16 code units (is ${key.length})`;
+  if (key.includes('\u0000')) return 'must not contain U+0000';
+  if (LONE_SURROGATE.test(key)) return 'must be well-formed Unicode (it holds a lone surrogate)';
+  return undefined;
+}
+
+/** Why `name` is not a collection name, or undefined when it is one ({@link COLLECTION_NAME_PATTERN}). */
+export function collectionNameIssue(name: string): string | undefined {
+  return COLLECTION_NAME_PATTERN.test(name) ? undefined : 'must start with a letter; letters, digits, - _ . only; at most 64';
+}
+
+const issueRefinement =
+  (issueOf: (s: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const issue = issueOf(value);
+    if (issue !== undefined) ctx.addIssue({ code: 'custom', message: issue, input: value });
+  };
+
+export const docKeySchema = z.string().superRefine(issueRefinement(docKeyIssue));
+export const collectionNameSchema = z.string().superRefine(issueRefinement(collectionNameIssue));
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 

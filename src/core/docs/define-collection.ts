@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { OutboxError } from '../../errors.ts';
 import type { ConflictPolicyName } from '../../protocol/conflict-record.ts';
+import { collectionNameIssue } from '../../protocol/ids.ts';
 import type { JsonValue } from '../../protocol/json-value.ts';
 import { DEFAULT_MAX_DOC_BYTES } from '../../protocol/push-messages.ts';
 
@@ -21,6 +23,7 @@ export type ConflictPolicy<T> = Exclude<ConflictPolicyName, 'merge'> | { readonl
 export type CollectionKind = 'state' | 'append';
 
 export interface CollectionOptions<S extends z.ZodType<JsonValue>> {
+  /** The protocol's collection name rule: `^[A-Za-z][A-Za-z0-9_.-]{0,63}$`. */
   readonly name: string;
   readonly schema: S;
   readonly kind?: CollectionKind | undefined;
@@ -52,13 +55,22 @@ export interface Collection<S extends z.ZodType<JsonValue> = z.ZodType<JsonValue
 export type DocOf<C> = C extends Collection<infer S> ? z.infer<S> : never;
 
 /**
- * Declares a collection once: its schema and how its writes behave.
+ * Declares a collection once: its schema and how its writes behave. Throws `invalid-config`
+ * when the name breaks the protocol's rule (the server would refuse every write to it).
  *
  * @example
  * const prefs = defineCollection({ name: 'prefs', schema: z.object({ theme: z.enum(['light', 'dark']) }) });
  * const messages = defineCollection({ name: 'messages', kind: 'append', schema: messageSchema });
  */
 export function defineCollection<S extends z.ZodType<JsonValue>>(options: CollectionOptions<S>): Collection<S> {
+  // The server's rule, checked here so a bad name fails at declaration, not at the first push.
+  const issue = typeof options.name === 'string' ? collectionNameIssue(options.name) : 'must be a string';
+  if (issue !== undefined) {
+    throw new OutboxError('invalid-config', {
+      path: ['defineCollection', 'name'],
+      issue: `${JSON.stringify(options.name)} ${issue}`,
+    });
+  }
   const kind = options.kind ?? 'state';
   return Object.freeze({
     name: options.name,

@@ -1,6 +1,7 @@
 import { OutboxError } from '../../errors.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from './define-collection.ts';
+import { parseDocValue } from './parse-doc-value.ts';
 
 /**
  * Brings one document stored under an older schema version up to the collection's version.
@@ -21,7 +22,7 @@ export function migrateDoc(collection: Collection, doc: StoredDoc): StoredDoc {
   } catch (error) {
     throw failed(error instanceof Error ? error.message : String(error), error);
   }
-  const parsed = collection.schema.safeParse(migrated);
+  const parsed = parseDocValue(collection.schema, migrated);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw failed(

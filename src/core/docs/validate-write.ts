@@ -1,13 +1,22 @@
 import { OutboxError } from '../../errors.ts';
-import { MAX_KEY_LENGTH } from '../../protocol/ids.ts';
-import type { JsonValue } from '../../protocol/json-value.ts';
+import { docKeyIssue, MAX_KEY_LENGTH } from '../../protocol/ids.ts';
+import { isDeeperThan, type JsonValue, MAX_VALUE_DEPTH } from '../../protocol/json-value.ts';
 import type { Collection } from './define-collection.ts';
+import { parseDocValue } from './parse-doc-value.ts';
 
-/** Throws `invalid-key` unless `key` is a non-empty string of at most {@link MAX_KEY_LENGTH} UTF-16 code units. */
+/** Throws `invalid-key` unless `key` is a document key by the protocol's rule (`docKeyIssue`: 1–512 UTF-16 code units, well-formed, no U+0000). */
 export function assertValidKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
+  const issue = typeof key === 'string' ? docKeyIssue(key) : `is a ${typeof key}, not a string`;
+  if (issue !== undefined) {
     const shown = typeof key === 'string' ? JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key) : String(key);
-    throw new OutboxError('invalid-key', { key: shown, max: MAX_KEY_LENGTH });
+    throw new OutboxError('invalid-key', { key: shown, max: MAX_KEY_LENGTH, issue });
+  }
+}
+
+/** Throws `value-too-deep` when `value` nests arrays and objects deeper than {@link MAX_VALUE_DEPTH} (or holds a cycle). */
+export function assertValueDepth(collection: string, key: string, value: unknown): void {
+  if (isDeeperThan(value, MAX_VALUE_DEPTH)) {
+    throw new OutboxError('value-too-deep', { collection, key, limit: MAX_VALUE_DEPTH });
   }
 }
 
@@ -35,11 +44,14 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * Checks a value against the collection's schema; returns the parsed value (what zod outputs, a
- * copy, e.g. with defaults filled in). Throws `invalid-value` with the first issue's path.
+ * Checks a value against the depth limit, then the collection's schema; returns the parsed value
+ * (what zod outputs, a copy, e.g. with defaults filled in, own `__proto__` keys kept). Throws
+ * `value-too-deep`, or `invalid-value` with the first issue's path.
  */
 export function parseValue(collection: Collection, key: string, value: unknown): JsonValue {
-  const parsed = collection.schema.safeParse(value);
+  // Before the schema: a recursive schema walks as deep as the value does.
+  assertValueDepth(collection.name, key, value);
+  const parsed = parseDocValue(collection.schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OutboxError(
