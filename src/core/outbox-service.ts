@@ -35,6 +35,9 @@ export class OutboxService implements OutboxApi {
   readonly #channel: ChannelPort;
   readonly #leadership: Leadership;
   readonly #stopCommitted: Unsubscribe;
+  readonly #stopChanges: Unsubscribe;
+  /** Collections watched through this service (announced to the other contexts). */
+  readonly #watching = new Set<string>();
   #runner: SyncRunnerPort | undefined;
   #closed = false;
   readonly #signals = { online: undefined as boolean | undefined, visible: undefined as boolean | undefined, paused: false };
@@ -47,6 +50,8 @@ export class OutboxService implements OutboxApi {
       if (isChannelMessage(event.data)) this.#onMessage(event.data);
     };
     this.#stopCommitted = deps.store.onWritesCommitted(() => this.#kick());
+    // Every context's watchers see every context's changes (acks made by the runner of another tab included).
+    this.#stopChanges = deps.store.onChanges((changes) => this.#post({ type: 'changes', changes }));
     this.#leadership = new Leadership(deps.locks, syncLockName(deps.dbName), () => this.#lead());
     this.#post({ type: 'status-request' });
   }
@@ -62,8 +67,8 @@ export class OutboxService implements OutboxApi {
     return this.#runner !== undefined;
   }
 
-  put: OutboxApi['put'] = async (c, k, v, o) => this.#open().put(c, k, v, o);
-  delete: OutboxApi['delete'] = async (c, k, o) => this.#open().delete(c, k, o);
+  put: OutboxApi['put'] = async (c, k, v) => this.#open().put(c, k, v);
+  delete: OutboxApi['delete'] = async (c, k) => this.#open().delete(c, k);
   get: OutboxApi['get'] = async (c, k) => this.#open().get(c, k);
   list: OutboxApi['list'] = async (c, o) => this.#open().list(c, o);
   clear: OutboxApi['clear'] = async (c, o) => this.#open().clear(c, o);
@@ -78,7 +83,12 @@ export class OutboxService implements OutboxApi {
   dismissConflict: OutboxApi['dismissConflict'] = async (id) => this.#open().dismissConflict(id);
 
   async watch(collection: string, listener: Parameters<OutboxApi['watch']>[1], key?: string): Promise<Unsubscribe> {
-    return this.#open().watch(collection, listener, key);
+    const stop = this.#open().watch(collection, listener, key);
+    if (!this.#watching.has(collection)) {
+      this.#watching.add(collection);
+      this.#post({ type: 'watching', collections: [collection] });
+    }
+    return stop;
   }
 
   async getStatus(): Promise<SyncStatus> {
@@ -138,6 +148,7 @@ export class OutboxService implements OutboxApi {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopCommitted();
+    this.#stopChanges();
     const runner = this.#runner;
     this.#runner = undefined;
     await runner?.close();
@@ -176,6 +187,18 @@ export class OutboxService implements OutboxApi {
 
   #onMessage(m: ChannelMessage): void {
     const runner = this.#runner;
+    if (m.type === 'changes') {
+      this.#deps.store.relayChanges(m.changes);
+      return;
+    }
+    if (m.type === 'watching') {
+      this.#deps.store.watchElsewhere(m.collections);
+      return;
+    }
+    // A newcomer learns what every context watches, and the current snapshot from the holder.
+    if (m.type === 'status-request' && this.#watching.size > 0) {
+      this.#post({ type: 'watching', collections: [...this.#watching] });
+    }
     if (m.type === 'status') {
       if (runner === undefined) this.#status.publish(m.status);
       this.#wake();

@@ -13,20 +13,6 @@ export interface WriteReceipt {
   readonly coalesced: boolean;
 }
 
-/**
- * How the page client names a write before it reaches the worker, so that the write can be
- * journaled on `pagehide` and replayed on the next start without landing twice.
- */
-export interface WriteOptions {
-  /** The write's id, chosen by the caller (32 lowercase hex digits); default: a new random id. */
-  readonly id?: WriteId | undefined;
-  /**
-   * A write replayed from the page's journal, made at `createdAt` (epoch ms): skipped when a
-   * write of this id is pending, dead-lettered or was acknowledged recently.
-   */
-  readonly replay?: { readonly createdAt: number } | undefined;
-}
-
 /** A document as read back, with where it stands. */
 export interface DocSnapshot<T = JsonValue> {
   readonly key: string;
@@ -50,13 +36,23 @@ export interface ListPage<T = JsonValue> {
   readonly next: string | null;
 }
 
-/** One change to a watched collection. `value` is undefined for a delete. */
+/**
+ * One document's new snapshot, sent to its watchers whenever that snapshot changes: a local
+ * write, an acknowledgement, a conflict settlement, a pull, or its write dead-lettered,
+ * retried or discarded. `op: 'delete'` means the document is absent (`get` answers undefined);
+ * otherwise `value`, `version` and `pendingWrites` are what `get` answers.
+ */
 export interface DocChange<T = JsonValue> {
   readonly collection: string;
   readonly key: string;
   readonly op: 'put' | 'delete';
+  /** Undefined for a delete. */
   readonly value: T | undefined;
-  /** 'local' for this database's writes, 'remote' for pulled changes and conflict decisions. */
+  /** Last server version known after the change; null if never synced (or absent). */
+  readonly version: number | null;
+  /** Writes to this document still in the outbox after the change. */
+  readonly pendingWrites: number;
+  /** 'local' for this database's own actions (writes, retry, discard, clear, import); 'remote' for what the server said (acks, rejections, pulls, conflict decisions). */
   readonly source: 'local' | 'remote';
 }
 
@@ -81,8 +77,8 @@ export type Unsubscribe = () => void;
  * The typed page API (`createOutbox`) narrows `collection`/`value` per app schema.
  */
 export interface OutboxApi {
-  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<WriteReceipt>;
-  delete(collection: string, key: string, options?: WriteOptions): Promise<WriteReceipt>;
+  put(collection: string, key: string, value: JsonValue): Promise<WriteReceipt>;
+  delete(collection: string, key: string): Promise<WriteReceipt>;
   get(collection: string, key: string): Promise<DocSnapshot | undefined>;
   list(collection: string, options?: ListOptions): Promise<ListPage>;
   /** Calls `listener` with each committed batch of changes to the collection (optionally one key). */

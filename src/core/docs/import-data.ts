@@ -2,6 +2,7 @@ import type { ExportFile } from '../../protocol/export-file.ts';
 import type { ClientId } from '../../protocol/ids.ts';
 import type { DocChange, ImportReport } from '../../protocol/outbox-api.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
+import { readDocChanges } from './read-doc-changes.ts';
 
 /**
  * Applies a validated export file inside the caller's transaction (all or nothing).
@@ -28,8 +29,7 @@ export async function importData(
     ),
   );
   await Promise.all(file.deadLetters.map((letter) => tx.putDeadLetter(letter)));
-  const changes = file.docs.map(
-    (doc): DocChange => ({ collection: doc.collection, key: doc.key, op: 'put', value: doc.value, source: 'local' }),
-  );
+  // Imported writes may name documents the file holds no document for (a pending delete).
+  const changes = await readDocChanges(tx, [...file.docs, ...added], 'local');
   return { report: { docs: file.docs.length, pendingWrites: added.length, deadLetters: file.deadLetters.length }, changes };
 }

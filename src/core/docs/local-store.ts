@@ -10,7 +10,6 @@ import type {
   ListOptions,
   ListPage,
   Unsubscribe,
-  WriteOptions,
   WriteReceipt,
 } from '../../protocol/outbox-api.ts';
 import { enqueueWrites, type RejectedWrite, type WriteRequest } from '../queue/enqueue-writes.ts';
@@ -23,9 +22,9 @@ import { exportData } from './export-data.ts';
 import { importData } from './import-data.ts';
 import { openStoreMeta } from './open-store-meta.ts';
 import { parseExportFile } from './parse-export-file.ts';
+import { readDocChanges } from './read-doc-changes.ts';
 import { readDoc, readPage } from './read-docs.ts';
 import { assertValidKey, parseValue } from './validate-write.ts';
-import { checkWriteOptions } from './check-write-options.ts';
 
 export interface LocalStoreOptions {
   readonly storage: OutboxStorage;
@@ -54,6 +53,8 @@ export class LocalStore {
   readonly #randomId: () => string;
   readonly #feed = new ChangeFeed();
   readonly #committed = new Set<(count: number) => void>();
+  readonly #taps = new Set<(changes: DocChange[]) => void>();
+  readonly #watchedElsewhere = new Set<string>();
   readonly #group: GroupCommit<WriteRequest, WriteReceipt>;
 
   private constructor(options: LocalStoreOptions, collections: ReadonlyMap<string, Collection>, clientId: ClientId) {
@@ -93,27 +94,24 @@ export class LocalStore {
     return collection;
   }
 
-  /**
-   * Writes a document and queues the write; resolves after both have committed. `options.id`
-   * names the write; `options.replay` marks a journal entry, skipped if it already landed.
-   */
-  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<WriteReceipt> {
+  /** Writes a document and queues the write; resolves after both have committed. */
+  put(collection: string, key: string, value: JsonValue): Promise<WriteReceipt> {
     try {
       const target = this.collection(collection);
       assertValidKey(key);
       // Parsed now (a copy the caller can no longer change); the size limit is checked in the group.
-      return this.#group.submit(this.#request(target, key, 'put', parseValue(target, key, value), undefined, options));
+      return this.#group.submit(this.#request(target, key, 'put', parseValue(target, key, value), undefined));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Removes a document and queues the delete; resolves after both have committed. Options as for {@link put}. */
-  delete(collection: string, key: string, options?: WriteOptions): Promise<WriteReceipt> {
+  /** Removes a document and queues the delete; resolves after both have committed. */
+  delete(collection: string, key: string): Promise<WriteReceipt> {
     try {
       const target = this.collection(collection);
       assertValidKey(key);
-      return this.#group.submit(this.#request(target, key, 'delete', undefined, 0, options));
+      return this.#group.submit(this.#request(target, key, 'delete', undefined, 0));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -148,7 +146,7 @@ export class LocalStore {
     const { result, changes } = await this.storage.transact('readwrite', (tx) =>
       clearCollection(tx, collection, options.discardPending === true),
     );
-    this.#feed.emit(changes);
+    this.#emit(changes);
     return result;
   }
 
@@ -163,14 +161,35 @@ export class LocalStore {
     const parsed = parseExportFile(file, this.#collections);
     await this.#group.whenIdle();
     const { report, changes } = await this.storage.transact('readwrite', (tx) => importData(tx, parsed, this.clientId));
-    this.#feed.emit(changes);
+    this.#emit(changes);
     if (report.pendingWrites > 0) this.#notifyCommitted(report.pendingWrites);
     return report;
   }
 
-  /** For the sync engine: announces changes it committed in its own transactions (pulled docs, conflict decisions). */
+  /** For the sync engine and the queue operations: announces changes they committed in their own transactions. */
   emitChanges(changes: DocChange[]): void {
+    this.#emit(changes);
+  }
+
+  /**
+   * Calls `listener` with every batch of changes committed in this context (not those relayed
+   * from another): how the outbox service passes them on to other tabs.
+   */
+  onChanges(listener: (changes: DocChange[]) => void): Unsubscribe {
+    this.#taps.add(listener);
+    return () => {
+      this.#taps.delete(listener);
+    };
+  }
+
+  /** Delivers changes another context committed to this context's watchers only. */
+  relayChanges(changes: readonly DocChange[]): void {
     this.#feed.emit(changes);
+  }
+
+  /** Marks collections as watched in another context, so local writes to them make changes to relay. */
+  watchElsewhere(collections: Iterable<string>): void {
+    for (const name of collections) this.#watchedElsewhere.add(name);
   }
 
   /** Calls `listener` with the number of writes after every commit that queued writes (the sync loop kicks a push). */
@@ -193,52 +212,64 @@ export class LocalStore {
     op: 'put' | 'delete',
     value: JsonValue | undefined,
     size: number | undefined,
-    options?: WriteOptions,
   ): WriteRequest {
-    if (options === undefined)
-      return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
-    const { id, replay } = checkWriteOptions(options);
-    return {
-      collection,
-      key,
-      op,
-      value,
-      size,
-      id: id ?? (this.#randomId() as WriteId),
-      createdAt: replay?.createdAt ?? this.#clock.now(),
-      replay: replay !== undefined,
-    };
+    return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
   }
 
   async #commit(requests: readonly WriteRequest[]): Promise<(WriteReceipt | JobFailed)[]> {
     let results: (WriteReceipt | RejectedWrite)[];
+    let changes: DocChange[];
     try {
-      results = await this.storage.transact('readwrite', (tx) => enqueueWrites(tx, this.clientId, requests));
+      ({ results, changes } = await this.storage.transact('readwrite', async (tx) => {
+        const results = await enqueueWrites(tx, this.clientId, requests);
+        // Snapshots are read only for collections someone watches: a burst of 10,000 puts nobody watches reads none.
+        const watched = new Map<string, boolean>();
+        const refs = requests.filter((r, i) => {
+          const outcome = results[i];
+          if (outcome === undefined || 'rejected' in outcome) return false;
+          let watching = watched.get(r.collection.name);
+          if (watching === undefined) {
+            watching = this.#watches(r.collection.name);
+            watched.set(r.collection.name, watching);
+          }
+          return watching;
+        });
+        const refsOf = refs.map((r) => ({ collection: r.collection.name, key: r.key }));
+        return { results, changes: refs.length === 0 ? [] : await readDocChanges(tx, refsOf, 'local') };
+      }));
     } catch (error) {
       if (error instanceof OutboxError && error.code === 'quota-exceeded') {
         throw new OutboxError('quota-exceeded', { ...error.details, count: requests.length }, { cause: error.cause });
       }
       throw error;
     }
-    // Changes are made only for collections someone watches: a burst of 10,000 puts nobody watches makes none.
-    const watched = new Map<string, boolean>();
-    const changes: DocChange[] = [];
     let committed = 0;
-    const outcomes = results.map((r, i) => {
+    const outcomes = results.map((r) => {
       if ('rejected' in r) return new JobFailed(r.rejected);
       committed += 1;
-      const { collection, key, op, value } = requests[i] as WriteRequest;
-      let watching = watched.get(collection.name);
-      if (watching === undefined) {
-        watching = this.#feed.watches(collection.name);
-        watched.set(collection.name, watching);
-      }
-      if (watching) changes.push({ collection: collection.name, key, op, value, source: 'local' });
       return r;
     });
-    this.#feed.emit(changes);
+    this.#emit(changes);
     if (committed > 0) this.#notifyCommitted(committed);
     return outcomes;
+  }
+
+  #watches(collection: string): boolean {
+    return this.#feed.watches(collection) || this.#watchedElsewhere.has(collection);
+  }
+
+  #emit(changes: DocChange[]): void {
+    if (changes.length === 0) return;
+    this.#feed.emit(changes);
+    for (const tap of [...this.#taps]) {
+      try {
+        tap(changes);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   #notifyCommitted(count: number): void {

@@ -1,5 +1,4 @@
 import type { WriteId } from '../../protocol/ids.ts';
-import type { DocChange } from '../../protocol/outbox-api.ts';
 import { type PendingWrite, RECORD_VERSION } from '../../protocol/pending-write.ts';
 import type { ServerDoc } from '../../protocol/push-messages.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
@@ -21,8 +20,7 @@ export interface ResolutionInput {
 }
 
 /**
- * Puts a conflict decision into the local document (with the server's version) inside `tx`,
- * and adds a `remote` change to `changes` when the visible value changed.
+ * Puts a conflict decision into the local document (with the server's version) inside `tx`.
  *
  * Issues its request at once without awaiting it, so a batch stays pipelined: returns the
  * document as it will be after the request, and the request to await (with the others).
@@ -30,13 +28,11 @@ export interface ResolutionInput {
 export function applyResolution(
   tx: StorageTx,
   input: ResolutionInput,
-  changes: DocChange[],
 ): { readonly doc: StoredDoc | undefined; readonly done: Promise<void> } {
   const { write, resolution, current, collection, doc, now } = input;
   const { collection: name, key } = write;
   if (resolution.result === null) {
     if (doc === undefined) return { doc, done: Promise.resolve() };
-    changes.push({ collection: name, key, op: 'delete', value: undefined, source: 'remote' });
     return { doc: undefined, done: tx.deleteDoc(name, key) };
   }
   const value = resolution.result;
@@ -49,7 +45,6 @@ export function applyResolution(
     schemaVersion: doc?.schemaVersion ?? collection.version,
     updatedAt: changed ? now : (doc?.updatedAt ?? now),
   };
-  if (changed) changes.push({ collection: name, key, op: 'put', value, source: 'remote' });
   return { doc: next, done: tx.putDoc(next) };
 }
 

@@ -6,10 +6,10 @@ import type { DocChange } from '../../protocol/outbox-api.ts';
 import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import { PROTOCOL_VERSION, type ServerDoc, type WriteResult } from '../../protocol/push-messages.ts';
+import { type DocRef, docChange } from '../docs/read-doc-changes.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import { applyResolution, followUpWrite } from './apply-resolution.ts';
 import { deadLetterWrite } from './dead-letter-write.ts';
-import { rememberAckedIds } from './recent-acked-ids.ts';
 import type { QueueContext } from './queue-context.ts';
 import { type ConflictResolution, localValue, remoteValue, resolveConflict } from './resolve-conflict.ts';
 
@@ -22,7 +22,7 @@ export interface SettleReport {
   /** Writes replaced by a new write carrying the conflict decision (client-won, merged). */
   readonly replaced: Array<{ readonly from: WriteId; readonly to: WriteId }>;
   readonly conflicts: ConflictRecord[];
-  /** Documents changed by conflict decisions; emit them (source 'remote') after the commit. */
+  /** The new snapshot of every document the settlement touched (acked, dead-lettered, conflict settled); emit them after the commit. */
   readonly changes: DocChange[];
 }
 
@@ -65,13 +65,15 @@ export function settleResults(
 ): Promise<SettleReport> {
   return storage.transact('readwrite', async (tx) => {
     const states = await readDocStates(tx, batch);
-    const s: Settling = { tx, ctx, requests: [], letters: [], acked: [], replaced: [], conflicts: [], changes: [] };
+    const s: Settling = { tx, ctx, requests: [], letters: [], acked: [], replaced: [], conflicts: [] };
+    const touched = new Map<string, DocState>();
     for (const [i, claimed] of batch.entries()) {
       const result = results[i];
       const state = states.get(docKey(claimed.collection, claimed.key));
       const write = state?.pending.get(claimed.seq);
       if (result === undefined || state === undefined || write === undefined) continue;
       state.pending.delete(write.seq);
+      touched.set(docKey(write.collection, write.key), state);
       const final = result.status === 'duplicate' ? result.original : result;
       if (final.status === 'applied') {
         s.requests.push(tx.deleteWrite(write.seq));
@@ -83,11 +85,10 @@ export function settleResults(
         settleConflict(s, state, write, final.current);
       }
     }
-    // A journal replay of a write that left the outbox must not land again.
-    s.requests.push(rememberAckedIds(tx, [...s.acked, ...s.replaced.map((r) => r.from)]));
     // One Promise.all over every request, so a failing one never leaves another rejection unobserved.
     const [deadLettered] = await Promise.all([Promise.all(s.letters), ...s.requests]);
-    const { acked, replaced, conflicts, changes } = s;
+    const { acked, replaced, conflicts } = s;
+    const changes = [...touched.values()].map((state) => docChange(state.ref, state.doc, pendingCount(state), 'remote'));
     return { acked, deadLettered, replaced, conflicts, changes };
   });
 }
@@ -101,11 +102,11 @@ interface Settling {
   readonly acked: WriteId[];
   readonly replaced: Array<{ readonly from: WriteId; readonly to: WriteId }>;
   readonly conflicts: ConflictRecord[];
-  readonly changes: DocChange[];
 }
 
 /** What the transaction holds for one document, kept current as the batch is settled in order. */
 interface DocState {
+  readonly ref: DocRef;
   /** Its pending writes by seq (those of the batch included until they are settled). */
   readonly pending: Map<number, PendingWrite>;
   /** Follow-up writes added for it in this batch (pending too, seq not known yet). */
@@ -122,7 +123,7 @@ async function readDocStates(tx: StorageTx, batch: readonly PendingWrite[]): Pro
   for (const { collection, key } of batch) {
     const id = docKey(collection, key);
     if (states.has(id)) continue;
-    const state: DocState = { pending: new Map(), added: 0, doc: undefined };
+    const state: DocState = { ref: { collection, key }, pending: new Map(), added: 0, doc: undefined };
     states.set(id, state);
     reads.push(
       tx.listWritesForDoc(collection, key).then((writes) => {
@@ -137,7 +138,8 @@ async function readDocStates(tx: StorageTx, batch: readonly PendingWrite[]): Pro
   return states;
 }
 
-const hasPending = (state: DocState): boolean => state.pending.size + state.added > 0;
+const pendingCount = (state: DocState): number => state.pending.size + state.added;
+const hasPending = (state: DocState): boolean => pendingCount(state) > 0;
 
 /** Stores the acknowledged server version on the document, unless a later local write to it is still pending. */
 function recordVersion(s: Settling, state: DocState, write: PendingWrite, version: number): void {
@@ -168,7 +170,7 @@ function settleConflict(s: Settling, state: DocState, write: PendingWrite, curre
     s.acked.push(write.id);
   }
   if (!superseded) {
-    const applied = applyResolution(tx, { write, resolution, current, collection, doc: state.doc, now: ctx.now }, s.changes);
+    const applied = applyResolution(tx, { write, resolution, current, collection, doc: state.doc, now: ctx.now });
     state.doc = applied.doc;
     s.requests.push(applied.done);
   }

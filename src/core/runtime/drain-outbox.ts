@@ -47,6 +47,8 @@ export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> 
       const storage = await o.openStorage(o.dbName);
       try {
         const core = await openOutboxCore({ ...o, storage });
+        // The tabs' watchers see what this pass settled (acks, conflict decisions, pulled documents).
+        core.local.onChanges((changes) => post({ type: 'changes', changes }));
         const runner = await core.createRunner();
         const result = await runner.drainOnce();
         post({ type: 'status', status: runner.status.current });

@@ -25,6 +25,7 @@ import type { JsonValue } from '../../protocol/json-value.ts';
 import type { WriteReceipt } from '../../protocol/outbox-api.ts';
 import type { ErrorInfo, PendingWrite } from '../../protocol/pending-write.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../protocol/sync-status.ts';
+import { readDocChangesNow } from '../docs/read-doc-changes.ts';
 import { dismissConflict } from '../queue/conflicts.ts';
 import * as deadLetterOps from '../queue/dead-letters.ts';
 import { lastPendingSeq } from '../queue/last-pending-seq.ts';
@@ -225,8 +226,10 @@ export class SyncLoop {
 
   /** Moves a pending write to the dead-letter store (reason `discarded-by-user`). */
   async discardPending(id: WriteId): Promise<void> {
-    const letter = await deadLetterOps.discardPending(this.#o.storage, id, this.#now());
-    await this.#hooks.deadLettered([letter]);
+    const { letter, change } = await deadLetterOps.discardPending(this.#o.storage, id, this.#now());
+    this.#o.store.emitChanges([change]);
+    this.#waiters.deadLettered([letter]);
+    await this.#refreshCounts();
   }
 
   /** Puts a dead letter back in the outbox as a new write (optionally edited) and pushes it. */
@@ -362,6 +365,9 @@ export class SyncLoop {
     },
     deadLettered: async (letters: DeadLetter[]): Promise<void> => {
       this.#waiters.deadLettered(letters);
+      if (letters.length > 0) {
+        this.#o.store.emitChanges(await readDocChangesNow(this.#o.storage, letters.map((l) => l.write), 'remote'));
+      }
       await this.#refreshCounts();
     },
   };

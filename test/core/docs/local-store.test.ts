@@ -212,18 +212,84 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
       await store.delete('notes', 'n2');
       expect(all).toEqual([
         [
-          { collection: 'notes', key: 'n1', op: 'put', value: { title: '1', body: '' }, source: 'local' },
-          { collection: 'notes', key: 'n2', op: 'put', value: { title: '2', body: '' }, source: 'local' },
+          {
+            collection: 'notes',
+            key: 'n1',
+            op: 'put',
+            value: { title: '1', body: '' },
+            version: null,
+            pendingWrites: 1,
+            source: 'local',
+          },
+          {
+            collection: 'notes',
+            key: 'n2',
+            op: 'put',
+            value: { title: '2', body: '' },
+            version: null,
+            pendingWrites: 1,
+            source: 'local',
+          },
         ],
       ]);
       expect(one.map((batch) => batch.map((c) => `${c.op}:${c.key}`))).toEqual([['put:n2'], ['delete:n2']]);
+    });
+
+    test('each change carries the snapshot get() answers after the commit: value, version and pending writes', async () => {
+      const store = await openStore(await makeStorage());
+      const seen: DocChange[] = [];
+      store.watch('notes', (changes) => seen.push(...changes));
+      store.watch('events', (changes) => seen.push(...changes));
+      // notes coalesce (one pending write per document); events are appends and never do.
+      await Promise.all([store.put('notes', 'n1', { title: '1', body: '' }), store.put('notes', 'n1', { title: '2', body: '' })]);
+      await Promise.all([store.put('events', 'e1', { type: 'a', n: 1 }), store.put('events', 'e1', { type: 'b', n: 2 })]);
+      await store.delete('notes', 'n2');
+      expect(seen.map(({ key, op, value, version, pendingWrites }) => ({ key, op, value, version, pendingWrites }))).toEqual([
+        { key: 'n1', op: 'put', value: { title: '2', body: '' }, version: null, pendingWrites: 1 },
+        { key: 'e1', op: 'put', value: { type: 'b', n: 2 }, version: null, pendingWrites: 2 },
+        { key: 'n2', op: 'delete', value: undefined, version: null, pendingWrites: 1 },
+      ]);
+      expect(await store.get('events', 'e1')).toEqual({ key: 'e1', value: { type: 'b', n: 2 }, version: null, pendingWrites: 2 });
+    });
+
+    test('relays changes from another context to its watchers without passing them on again', async () => {
+      const store = await openStore(await makeStorage());
+      const seen: DocChange[] = [];
+      const tapped: DocChange[] = [];
+      store.watch('notes', (changes) => seen.push(...changes));
+      store.onChanges((changes) => tapped.push(...changes));
+      const change: DocChange = {
+        collection: 'notes',
+        key: 'n1',
+        op: 'put',
+        value: { title: 't', body: '' },
+        version: 2,
+        pendingWrites: 0,
+        source: 'remote',
+      };
+      store.relayChanges([change]);
+      await store.put('notes', 'n2', { title: 'mine', body: '' });
+      expect(seen.map((c) => c.key)).toEqual(['n1', 'n2']);
+      expect(tapped.map((c) => c.key)).toEqual(['n2']);
+    });
+
+    test('makes changes for writes to a collection watched only in another context', async () => {
+      const store = await openStore(await makeStorage());
+      const tapped: DocChange[] = [];
+      store.onChanges((changes) => tapped.push(...changes));
+      await store.put('notes', 'n1', { title: 'unwatched', body: '' });
+      store.watchElsewhere(['notes']);
+      await store.put('notes', 'n2', { title: 'watched elsewhere', body: '' });
+      expect(tapped.map((c) => c.key)).toEqual(['n2']);
     });
 
     test('emitChanges delivers changes committed by the sync engine', async () => {
       const store = await openStore(await makeStorage());
       const seen: DocChange[] = [];
       store.watch('prefs', (changes) => seen.push(...changes));
-      store.emitChanges([{ collection: 'prefs', key: 'me', op: 'put', value: { theme: 'light' }, source: 'remote' }]);
+      store.emitChanges([
+        { collection: 'prefs', key: 'me', op: 'put', value: { theme: 'light' }, version: 3, pendingWrites: 0, source: 'remote' },
+      ]);
       expect(seen.map((c) => c.source)).toEqual(['remote']);
     });
 

@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { type Collection, defineCollection } from '../../../src/core/docs/define-collection.ts';
+import { readDoc } from '../../../src/core/docs/read-docs.ts';
 import type { QueueContext } from '../../../src/core/queue/queue-context.ts';
 import { settleResults } from '../../../src/core/queue/settle-results.ts';
 import { openIdbOutboxStorage } from '../../../src/core/storage/idb-outbox-storage.ts';
@@ -84,6 +85,32 @@ describe.each(storages)('settleResults on %s', (_name, open) => {
       b: await tx.getDoc('notes', 'b'),
     }));
     expect(left).toEqual({ writes: 0, letters: 1, b: expect.objectContaining({ version: 1 }) });
+    storage.close();
+  });
+
+  test('reports the new snapshot of every document it settled, for watchers (acked, rejected, conflict)', async () => {
+    const storage = await open();
+    const [a1, a2, b, c, d] = (await seed(storage, ['a', 'a', 'b', 'c', 'd'])) as [
+      PendingWrite,
+      PendingWrite,
+      PendingWrite,
+      PendingWrite,
+      PendingWrite,
+    ];
+    const results = [applied(a1, 5), applied(b, 7), rejected(c), conflict(d, server(4, 9))];
+    const report = await settleResults(storage, [a1, b, c, d], results, context());
+    const snapshot = (key: string) => storage.transact('readonly', (tx) => readDoc(tx, 'notes', key));
+    expect(report.changes.map(({ key, version, pendingWrites, source }) => ({ key, version, pendingWrites, source }))).toEqual([
+      { key: 'a', version: 1, pendingWrites: 1, source: 'remote' },
+      { key: 'b', version: 7, pendingWrites: 0, source: 'remote' },
+      { key: 'c', version: 1, pendingWrites: 0, source: 'remote' },
+      { key: 'd', version: 4, pendingWrites: 1, source: 'remote' },
+    ]);
+    for (const change of report.changes) {
+      const { key, value, version, pendingWrites } = change;
+      expect({ key, value, version, pendingWrites }).toEqual(await snapshot(key));
+    }
+    expect(a2.key).toBe('a');
     storage.close();
   });
 

@@ -8,6 +8,7 @@ import type { ChannelPort, LockPort } from '../../../src/core/runtime/runtime-po
 import { createMemoryOutboxStorage } from '../../../src/core/storage/memory-outbox-storage.ts';
 import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts';
 import { isOutboxError } from '../../../src/errors.ts';
+import type { DocChange } from '../../../src/protocol/outbox-api.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../../src/protocol/sync-status.ts';
 
 const notes = defineCollection({ name: 'notes', schema: z.strictObject({ text: z.string() }) });
@@ -106,11 +107,15 @@ describe('drainOutbox', () => {
     expect(body.changes.map((c) => c.key).sort()).toEqual(['n0', 'n1', 'n2']);
   });
 
-  test('publishes the resulting status on the database channel', async () => {
+  test("publishes the acknowledged documents' snapshots for the tabs' watchers, then the resulting status", async () => {
     const storage = await databaseWithWrites(1, await token());
     const channel = holderChannel(() => {});
     await drainOutbox(options(storage, { openChannel: () => channel }));
-    expect(channel.sent).toEqual([{ type: 'status', status: expect.objectContaining({ pending: 0 }) }]);
+    expect(channel.sent.at(-1)).toEqual({ type: 'status', status: expect.objectContaining({ pending: 0 }) });
+    const changes = channel.sent.flatMap((m) =>
+      (m as { type: string }).type === 'changes' ? (m as { changes: DocChange[] }).changes : [],
+    );
+    expect(changes).toEqual([expect.objectContaining({ pendingWrites: 0, version: 1, source: 'remote' })]);
   });
 
   test('rejects with sync-incomplete and keeps the writes when the server cannot be reached', async () => {

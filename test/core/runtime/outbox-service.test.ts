@@ -3,6 +3,7 @@ import { OutboxService } from '../../../src/core/outbox-service.ts';
 import type { ChannelPort, DocStorePort, LockPort, SyncRunnerPort } from '../../../src/core/runtime/runtime-ports.ts';
 import { isOutboxError } from '../../../src/errors.ts';
 import type { WriteId } from '../../../src/protocol/ids.ts';
+import type { DocChange } from '../../../src/protocol/outbox-api.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../../src/protocol/sync-status.ts';
 
 /** One origin: a shared outbox, a lock manager and broadcast channels, as tabs see them. */
@@ -45,9 +46,38 @@ function origin() {
   };
   const runners: (SyncRunnerPort & { kicks: number; ackAll(): void; tab: number })[] = [];
 
+  const feeds: { emit(changes: DocChange[]): void; relayed: DocChange[]; elsewhere: string[] }[] = [];
+
   async function tab(n: number): Promise<OutboxService> {
     const committed = new Set<() => void>();
+    const taps = new Set<(changes: DocChange[]) => void>();
+    const watchers = new Set<(changes: DocChange[]) => void>();
+    const feed = {
+      relayed: [] as DocChange[],
+      elsewhere: [] as string[],
+      /** This tab's context committed `changes`. */
+      emit(changes: DocChange[]) {
+        for (const w of watchers) w(changes);
+        for (const t of taps) t(changes);
+      },
+    };
+    feeds[n] = feed;
     const store = {
+      watch(_collection: string, listener: (changes: DocChange[]) => void) {
+        watchers.add(listener);
+        return () => watchers.delete(listener);
+      },
+      onChanges(listener: (changes: DocChange[]) => void) {
+        taps.add(listener);
+        return () => taps.delete(listener);
+      },
+      relayChanges(changes: DocChange[]) {
+        feed.relayed.push(...changes);
+        for (const w of watchers) w(changes);
+      },
+      watchElsewhere(collections: string[]) {
+        feed.elsewhere.push(...collections);
+      },
       async put() {
         seq += 1;
         const id = seq.toString(16).padStart(32, '0') as WriteId;
@@ -127,7 +157,7 @@ function origin() {
       now: () => 1,
     });
   }
-  return { tab, runners, writes };
+  return { tab, runners, writes, feeds };
 }
 
 describe('OutboxService', () => {
@@ -180,6 +210,39 @@ describe('OutboxService', () => {
     o.runners[0]?.ackAll();
     await Promise.all([flush, synced]);
     expect(o.writes).toHaveLength(0);
+  });
+
+  test("delivers the changes one tab commits (the runner's acks included) to watchers in every other tab", async () => {
+    const o = origin();
+    const a = await o.tab(1);
+    const b = await o.tab(2);
+    const seenInB: DocChange[] = [];
+    await b.watch('notes', (changes) => seenInB.push(...changes));
+    const ack: DocChange = {
+      collection: 'notes',
+      key: 'k',
+      op: 'put',
+      value: { t: 1 },
+      version: 1,
+      pendingWrites: 0,
+      source: 'remote',
+    };
+    o.feeds[1]?.emit([ack]);
+    await vi.waitFor(() => expect(seenInB).toEqual([ack]));
+    // Relayed changes are not passed on again: tab 1 never hears its own change back.
+    expect(o.feeds[1]?.relayed).toEqual([]);
+    expect(a.isRunner).toBe(true);
+  });
+
+  test('tells the other tabs which collections it watches, newcomers included', async () => {
+    const o = origin();
+    const a = await o.tab(1);
+    await a.watch('notes', () => {});
+    await o.tab(2);
+    await vi.waitFor(() => expect(o.feeds[2]?.elsewhere).toContain('notes'));
+    const c = await o.tab(3);
+    await c.watch('prefs', () => {});
+    await vi.waitFor(() => expect(o.feeds[1]?.elsewhere).toContain('prefs'));
   });
 
   test('rejects calls after close with closed', async () => {

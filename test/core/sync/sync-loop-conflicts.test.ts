@@ -24,7 +24,15 @@ describe('SyncLoop', () => {
       expect(h.server.log.filter((l) => l.startsWith('push'))).toEqual(['push:1 → ok', 'push:2 → conflict']);
       expect(await h.outbox()).toEqual([]);
       expect(await h.store.get('notes', 'a')).toMatchObject({ value: { text: 'theirs' }, version: 2 });
-      expect(h.remote).toEqual([{ collection: 'notes', key: 'a', op: 'put', value: { text: 'theirs' }, source: 'remote' }]);
+      expect(h.remote.at(-1)).toEqual({
+        collection: 'notes',
+        key: 'a',
+        op: 'put',
+        value: { text: 'theirs' },
+        version: 2,
+        pendingWrites: 0,
+        source: 'remote',
+      });
       const [record] = await listConflicts(h.storage);
       expect(record).toMatchObject({
         policy: 'server-wins',
@@ -65,7 +73,12 @@ describe('SyncLoop', () => {
       const h = await conflictOn({ merge });
       expect(h.server.doc('notes', 'a')).toMatchObject({ value: { text: 'mine-2+theirs' }, version: 3 });
       expect(await h.store.get('notes', 'a')).toMatchObject({ value: { text: 'mine-2+theirs' }, version: 3 });
-      expect(h.remote.map((c) => c.value)).toEqual([{ text: 'mine-2+theirs' }]);
+      // The first write's ack, the merge (its new write pending on version 2), and that write's ack.
+      expect(h.remote.map((c) => [c.value, c.version, c.pendingWrites])).toEqual([
+        [{ text: 'mine-1' }, 1, 0],
+        [{ text: 'mine-2+theirs' }, 2, 1],
+        [{ text: 'mine-2+theirs' }, 3, 0],
+      ]);
       expect((await listConflicts(h.storage)).map((c) => [c.policy, c.decision])).toEqual([['merge', 'merged']]);
     });
 
