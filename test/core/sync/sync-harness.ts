@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Collection, type ConflictPolicy, defineCollection } from '../../../src/core/docs/define-collection.ts';
 import { LocalStore } from '../../../src/core/docs/local-store.ts';
 import { createMemoryOutboxStorage } from '../../../src/core/storage/memory-outbox-storage.ts';
+import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts';
 import { SyncLoop } from '../../../src/core/sync/sync-loop.ts';
 import type { SyncTimers } from '../../../src/core/sync/sync-loop-options.ts';
 import type { SyncPolicy } from '../../../src/core/sync/sync-policy.ts';
@@ -61,12 +62,14 @@ export interface HarnessOptions {
   readonly auth?: { refresh(): Promise<boolean> };
   readonly visible?: boolean;
   readonly coalesce?: boolean;
+  /** Default: a fresh memory storage. */
+  readonly storage?: OutboxStorage;
 }
 
 /** One client: memory storage, a real LocalStore, the loop, a fake server and a fake clock. */
 export async function createHarness(options: HarnessOptions = {}) {
   const clock = new FakeClock();
-  const storage = createMemoryOutboxStorage(`sync-${Math.random()}`);
+  const storage = options.storage ?? createMemoryOutboxStorage(`sync-${Math.random()}`);
   let ids = 0;
   const newId = () => (++ids).toString(16).padStart(32, '0');
   const notes: Collection = defineCollection({
