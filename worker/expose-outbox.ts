@@ -27,8 +27,8 @@ function remoteUnsubscribe(unsubscribe: Unsubscribe, listener: unknown): Unsubsc
  */
 export function toWorkerRpc(service: OutboxApi, dbName: string = DEFAULT_DB_NAME): WorkerRpc {
   const rpc: WorkerRpc = {
-    put: (c, k, v) => service.put(c, k, v),
-    delete: (c, k) => service.delete(c, k),
+    put: (c, k, v, o) => service.put(c, k, v, o),
+    delete: (c, k, o) => service.delete(c, k, o),
     get: (c, k) => service.get(c, k),
     list: (c, o) => service.list(c, o),
     watch: async (c, listener: (changes: DocChange[]) => void, key) =>

@@ -67,8 +67,8 @@ export class OutboxService implements OutboxApi {
     return this.#runner !== undefined;
   }
 
-  put: OutboxApi['put'] = async (c, k, v) => this.#open().put(c, k, v);
-  delete: OutboxApi['delete'] = async (c, k) => this.#open().delete(c, k);
+  put: OutboxApi['put'] = async (c, k, v, o) => this.#open().put(c, k, v, o);
+  delete: OutboxApi['delete'] = async (c, k, o) => this.#open().delete(c, k, o);
   get: OutboxApi['get'] = async (c, k) => this.#open().get(c, k);
   list: OutboxApi['list'] = async (c, o) => this.#open().list(c, o);
   clear: OutboxApi['clear'] = async (c, o) => this.#open().clear(c, o);

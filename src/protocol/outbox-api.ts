@@ -13,6 +13,20 @@ export interface WriteReceipt {
   readonly coalesced: boolean;
 }
 
+/**
+ * How the page client names a write before it reaches the worker, so that the write can be
+ * journaled on `pagehide` and replayed on the next start without landing twice.
+ */
+export interface WriteOptions {
+  /** The write's id, chosen by the caller (32 lowercase hex digits); default: a new random id. */
+  readonly id?: WriteId | undefined;
+  /**
+   * A write replayed from the page's journal, made at `createdAt` (epoch ms): skipped when a
+   * write of this id is pending, dead-lettered or was acknowledged recently.
+   */
+  readonly replay?: { readonly createdAt: number } | undefined;
+}
+
 /** A document as read back, with where it stands. */
 export interface DocSnapshot<T = JsonValue> {
   readonly key: string;
@@ -77,8 +91,8 @@ export type Unsubscribe = () => void;
  * The typed page API (`createOutbox`) narrows `collection`/`value` per app schema.
  */
 export interface OutboxApi {
-  put(collection: string, key: string, value: JsonValue): Promise<WriteReceipt>;
-  delete(collection: string, key: string): Promise<WriteReceipt>;
+  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<WriteReceipt>;
+  delete(collection: string, key: string, options?: WriteOptions): Promise<WriteReceipt>;
   get(collection: string, key: string): Promise<DocSnapshot | undefined>;
   list(collection: string, options?: ListOptions): Promise<ListPage>;
   /** Calls `listener` with each committed batch of changes to the collection (optionally one key). */

@@ -10,6 +10,7 @@ import type {
   ListOptions,
   ListPage,
   Unsubscribe,
+  WriteOptions,
   WriteReceipt,
 } from '../../protocol/outbox-api.ts';
 import { enqueueWrites, type RejectedWrite, type WriteRequest } from '../queue/enqueue-writes.ts';
@@ -25,6 +26,7 @@ import { parseExportFile } from './parse-export-file.ts';
 import { readDocChanges } from './read-doc-changes.ts';
 import { readDoc, readPage } from './read-docs.ts';
 import { assertValidKey, parseValue } from './validate-write.ts';
+import { checkWriteOptions } from './check-write-options.ts';
 
 export interface LocalStoreOptions {
   readonly storage: OutboxStorage;
@@ -94,24 +96,27 @@ export class LocalStore {
     return collection;
   }
 
-  /** Writes a document and queues the write; resolves after both have committed. */
-  put(collection: string, key: string, value: JsonValue): Promise<WriteReceipt> {
+  /**
+   * Writes a document and queues the write; resolves after both have committed. `options.id`
+   * names the write; `options.replay` marks a journal entry, skipped if it already landed.
+   */
+  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<WriteReceipt> {
     try {
       const target = this.collection(collection);
       assertValidKey(key);
       // Parsed now (a copy the caller can no longer change); the size limit is checked in the group.
-      return this.#group.submit(this.#request(target, key, 'put', parseValue(target, key, value), undefined));
+      return this.#group.submit(this.#request(target, key, 'put', parseValue(target, key, value), undefined, options));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Removes a document and queues the delete; resolves after both have committed. */
-  delete(collection: string, key: string): Promise<WriteReceipt> {
+  /** Removes a document and queues the delete; resolves after both have committed. Options as for {@link put}. */
+  delete(collection: string, key: string, options?: WriteOptions): Promise<WriteReceipt> {
     try {
       const target = this.collection(collection);
       assertValidKey(key);
-      return this.#group.submit(this.#request(target, key, 'delete', undefined, 0));
+      return this.#group.submit(this.#request(target, key, 'delete', undefined, 0, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -212,8 +217,21 @@ export class LocalStore {
     op: 'put' | 'delete',
     value: JsonValue | undefined,
     size: number | undefined,
+    options?: WriteOptions,
   ): WriteRequest {
-    return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
+    if (options === undefined)
+      return { collection, key, op, value, size, id: this.#randomId() as WriteId, createdAt: this.#clock.now() };
+    const { id, replay } = checkWriteOptions(options);
+    return {
+      collection,
+      key,
+      op,
+      value,
+      size,
+      id: id ?? (this.#randomId() as WriteId),
+      createdAt: replay?.createdAt ?? this.#clock.now(),
+      replay: replay !== undefined,
+    };
   }
 
   async #commit(requests: readonly WriteRequest[]): Promise<(WriteReceipt | JobFailed)[]> {

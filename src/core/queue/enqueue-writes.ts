@@ -7,6 +7,7 @@ import type { Collection } from '../docs/define-collection.ts';
 import { measureValue } from '../docs/validate-write.ts';
 import { ByDoc } from '../storage/by-doc.ts';
 import type { StorageTx } from '../storage/outbox-storage.ts';
+import { findReplayed } from './find-replayed.ts';
 
 /** One validated put or delete, ready to join a group. */
 export interface WriteRequest {
@@ -19,6 +20,8 @@ export interface WriteRequest {
   readonly size: number | undefined;
   readonly id: WriteId;
   readonly createdAt: number;
+  /** A write replayed from a page's journal: skipped if it already landed (see `findReplayed`). */
+  readonly replay?: boolean | undefined;
 }
 
 /** A write the group left out, alone (`too-large`, or a value that is not JSON): nothing of it was written. */
@@ -78,6 +81,9 @@ const FIRST_SLICE = 128;
  * over its collection's limit (`too-large`) is left out alone, as if it had never been submitted,
  * and its neighbours go ahead.
  *
+ * A write replayed from a page's journal that already landed ({@link findReplayed}) is not
+ * applied again: it answers with the receipt of the write that carries it.
+ *
  * Returns one receipt per request, in order, or the {@link RejectedWrite} that left it out.
  */
 export async function enqueueWrites(
@@ -85,6 +91,25 @@ export async function enqueueWrites(
   clientId: ClientId,
   requests: readonly WriteRequest[],
   sliceWrites = SLICE_WRITES,
+): Promise<(WriteReceipt | RejectedWrite)[]> {
+  // Replays that already landed answer with the write that carries them; only the rest are applied.
+  const landed = await findReplayed(tx, requests);
+  if (landed === undefined) return enqueueFresh(tx, clientId, requests, sliceWrites);
+  const results = await enqueueFresh(
+    tx,
+    clientId,
+    requests.filter((_, i) => !landed.has(i)),
+    sliceWrites,
+  );
+  let next = 0;
+  return requests.map((_, i) => landed.get(i) ?? (results[next++] as WriteReceipt | RejectedWrite));
+}
+
+async function enqueueFresh(
+  tx: StorageTx,
+  clientId: ClientId,
+  requests: readonly WriteRequest[],
+  sliceWrites: number,
 ): Promise<(WriteReceipt | RejectedWrite)[]> {
   const stateAt = await readDocStates(tx, requests);
   const rejected: (RejectedWrite | undefined)[] = [];

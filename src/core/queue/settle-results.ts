@@ -10,6 +10,7 @@ import { type DocRef, docChange } from '../docs/read-doc-changes.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import { applyResolution, followUpWrite } from './apply-resolution.ts';
 import { deadLetterWrite } from './dead-letter-write.ts';
+import { rememberAckedIds } from './recent-acked-ids.ts';
 import type { QueueContext } from './queue-context.ts';
 import { type ConflictResolution, localValue, remoteValue, resolveConflict } from './resolve-conflict.ts';
 
@@ -85,6 +86,8 @@ export function settleResults(
         settleConflict(s, state, write, final.current);
       }
     }
+    // A journal replay of a write that left the outbox must not land again.
+    s.requests.push(rememberAckedIds(tx, [...s.acked, ...s.replaced.map((r) => r.from)]));
     // One Promise.all over every request, so a failing one never leaves another rejection unobserved.
     const [deadLettered] = await Promise.all([Promise.all(s.letters), ...s.requests]);
     const { acked, replaced, conflicts } = s;
