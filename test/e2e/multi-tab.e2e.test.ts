@@ -123,7 +123,8 @@ describe('every tab in step (issue 5 items 3 and 4)', () => {
     await expectLockQueue(other, db, { held: 1, pending: 0 });
     await writeEvents(other, 'b', 5);
 
-    // The batch stays leased to the dead runner until its lease ends; then the new runner resends it.
+    // The new lock holder takes the dead runner's leased batch over at once (the app's lease is
+    // longer than the test) and resends it.
     await waitForStatus(other, (s) => s.pending === 0 && s.phase === 'idle');
     const docs = await serverDocsOf(env, token, 'events');
     expectExactlyOnceInOrder(docs, ['a'], 30);

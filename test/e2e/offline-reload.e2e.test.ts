@@ -67,8 +67,8 @@ describe('offline write (issue 5 item 1)', () => {
     expect(push).toBeGreaterThan(firstWaiting);
     expect(seq.at(-1)).toBe('idle:0');
     // Reading the sequence: the page's placeholder (at 0) until the worker answers; then, with the
-    // write pending throughout, the stored counts and failed attempts while the server is down (a
-    // push left leased by the reloaded worker waits out its lease: pulls and idle meanwhile); then
+    // write pending throughout, the stored counts and failed attempts while the server is down (the
+    // reloaded worker's new runner takes over at once a push the old one left leased); then
     // the push that succeeds, the pull, and idle with nothing pending.
     const sequence = phases(log.filter((s) => s.at > 0)).join(' ');
     expect(sequence, sequence).toMatch(/^((idle|pushing|pulling|offline|backoff):1 )*pushing:1 pushing:0 (pulling:0 )?idle:0$/);
