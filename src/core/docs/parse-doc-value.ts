@@ -35,26 +35,32 @@ function hasProtoFamilyKey(value: unknown): boolean {
   return false;
 }
 
-/** Copies the arrays and plain objects of `value` with every key passed through `rename`; anything else is kept by reference. Iterative. */
+const shell = (v: unknown): unknown =>
+  Array.isArray(v) ? [] : isPlainObject(v) ? (Object.getPrototypeOf(v) === null ? Object.create(null) : {}) : v;
+
+/**
+ * Copies the arrays and plain objects of `value`, keys in their order, each passed through
+ * `rename`; anything else is kept by reference. Iterative.
+ */
 function renameKeys(value: unknown, rename: (key: string) => string): unknown {
-  const box: Plain = {};
-  const stack: [unknown, Plain | unknown[], string | number][] = [[value, box, 'v']];
+  const root = shell(value);
+  const stack: [unknown, unknown][] = root === value ? [] : [[value, root]];
   while (stack.length > 0) {
-    const [src, into, at] = stack.pop() as [unknown, Plain | unknown[], string | number];
-    let out: unknown = src;
-    if (Array.isArray(src)) {
-      const copy: unknown[] = new Array(src.length);
-      for (let i = 0; i < src.length; i++) stack.push([src[i], copy, i]);
-      out = copy;
-    } else if (isPlainObject(src)) {
-      const copy: Plain = Object.getPrototypeOf(src) === null ? Object.create(null) : {};
-      for (const key of Object.keys(src)) stack.push([src[key], copy, rename(key)]);
-      out = copy;
+    const [src, copy] = stack.pop() as [unknown, unknown];
+    const fill = (child: unknown): unknown => {
+      const out = shell(child);
+      if (out !== child) stack.push([child, out]);
+      return out;
+    };
+    if (Array.isArray(src)) for (const child of src) (copy as unknown[]).push(fill(child));
+    else {
+      for (const key of Object.keys(src as Plain)) {
+        const out = fill((src as Plain)[key]);
+        Object.defineProperty(copy, rename(key), { value: out, enumerable: true, writable: true, configurable: true });
+      }
     }
-    if (Array.isArray(into)) into[at as number] = out;
-    else Object.defineProperty(into, at, { value: out, enumerable: true, writable: true, configurable: true });
   }
-  return box.v;
+  return root;
 }
 
 /**
