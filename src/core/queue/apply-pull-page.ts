@@ -4,6 +4,7 @@ import type { StoredDoc } from '../../protocol/stored-doc.ts';
 import type { Collection } from '../docs/define-collection.ts';
 import { isString } from '../storage/meta-guards.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
+import { acceptPulledValue } from './accept-pulled-value.ts';
 import type { QueueContext } from './queue-context.ts';
 
 /** Meta key of the opaque pull cursor. */
@@ -18,7 +19,9 @@ export function readPullCursor(storage: OutboxStorage): Promise<string | undefin
  * Applies one pull page atomically with its cursor: documents take the server's value and
  * version, except documents with pending local writes (their conflict is settled when those
  * writes are pushed), documents of collections the app does not declare, and documents whose
- * local version is already as new. Returns the changes to emit (source 'remote') after the commit.
+ * local version is already as new. A pulled value is migrated to the collection's schema version
+ * and validated (accept-pulled-value.ts); one that fails is not stored but quarantined with the
+ * code `pulled-doc-invalid`, and the page goes on. Returns the changes to emit (source 'remote') after the commit.
  *
  * Pipelined: one read of the pending writes and one of the document per distinct document, all
  * at once; then every change issued in page order and awaited together.
@@ -96,14 +99,22 @@ function applyChange(
     state.doc = undefined;
     return { collection: name, key, op: 'delete', value: undefined, version: null, pendingWrites: 0, source: 'remote' };
   }
+  const accepted = acceptPulledValue(state.collection, key, change.value);
+  if (!accepted.ok) {
+    // Not stored, and the pull goes on: the local copy stays as it was, and the change is kept for the app to see.
+    requests.push(
+      tx.quarantine({ code: 'pulled-doc-invalid', store: 'pull', key: `${name}/${key}`, reason: accepted.reason, raw: change }),
+    );
+    return undefined;
+  }
   state.doc = {
     collection: name,
     key,
-    value: change.value,
+    value: accepted.value,
     version: change.version,
     schemaVersion: state.collection.version,
     updatedAt: ctx.now,
   };
   requests.push(tx.putDoc(state.doc));
-  return { collection: name, key, op: 'put', value: change.value, version: change.version, pendingWrites: 0, source: 'remote' };
+  return { collection: name, key, op: 'put', value: accepted.value, version: change.version, pendingWrites: 0, source: 'remote' };
 }
