@@ -25,6 +25,8 @@ export const SETTINGS = {
   'max-body-bytes': 'MAX_BODY_BYTES',
   'max-doc-bytes': 'MAX_DOC_BYTES',
   'request-timeout-ms': 'REQUEST_TIMEOUT_MS',
+  'retention-horizon-ms': 'RETENTION_HORIZON_MS',
+  'prune-interval-ms': 'PRUNE_INTERVAL_MS',
 } as const;
 
 type Setting = keyof typeof SETTINGS;
@@ -84,5 +86,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
           ? undefined
           : { burst: sessionBurst ?? 10, perSecond: sessionPerSecond ?? 0.1 },
     trustedProxies: num('trusted-proxies'),
+    retention: { horizonMs: num('retention-horizon-ms'), pruneIntervalMs: num('prune-interval-ms') },
   };
 }

@@ -5,8 +5,9 @@ import { OutboxError } from '../src/errors.ts';
 import { loadOrCreateSecret } from './auth/token-secret.ts';
 import { createApp } from './create-app.ts';
 import { errorResponse } from './http/error-response.ts';
-import type { AppBehaviour } from './server-options.ts';
+import { type AppBehaviour, defaultLog } from './server-options.ts';
 import { DEFAULT_DATA_DIR, openSyncStore } from './store/open-sync-store.ts';
+import { type RetentionOptions, startPruneJob } from './store/prune-job.ts';
 import type { SyncStore } from './store/sync-store.ts';
 
 /** Options of {@link startServer}. */
@@ -23,6 +24,8 @@ export interface StartServerOptions extends AppBehaviour {
   readonly secret?: Uint8Array | undefined;
   /** How long `close()` lets in-flight requests finish before cutting connections. Default 10 s. */
   readonly shutdownGraceMs?: number | undefined;
+  /** Retention horizon and the prune job (docs/PROTOCOL.md, "Retention horizon"). */
+  readonly retention?: RetentionOptions | undefined;
 }
 
 /** A running server. */
@@ -32,6 +35,8 @@ export interface RunningServer {
   readonly port: number;
   readonly store: SyncStore;
   readonly secret: Uint8Array;
+  /** Runs one prune now (the job also runs on its own every `retention.pruneIntervalMs`). */
+  prune(): ReturnType<SyncStore['prune']>;
   /**
    * Graceful shutdown: stops accepting, answers new requests on open connections with 503,
    * lets in-flight requests finish (each push is one transaction, so none is half-applied),
@@ -50,6 +55,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const secret = options.secret ?? (await loadOrCreateSecret(dataDir));
   const store = await openSyncStore({ databaseUrl: options.databaseUrl, dataDir });
   const app = createApp({ ...options, store, secret });
+  let pruning: ReturnType<typeof startPruneJob>;
+  try {
+    pruning = startPruneJob(store, options.retention ?? {}, { now: options.now ?? Date.now, log: options.log ?? defaultLog });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   let inFlight = 0;
   let closing = false;
   const idle = new Set<() => void>();
@@ -78,6 +90,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port,
     store,
     secret,
+    prune: () => pruning.runOnce(),
     close: async () => {
       if (closing) return;
       closing = true;
@@ -86,6 +99,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await drain(() => inFlight === 0, idle, options.shutdownGraceMs ?? 10_000);
       server.closeAllConnections();
       await closed;
+      await pruning.stop();
       await store.close();
     },
   };

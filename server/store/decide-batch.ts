@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../src/protocol/json-value.ts';
+import { isDeeperThan, type JsonValue, MAX_VALUE_DEPTH } from '../../src/protocol/json-value.ts';
 import type { FinalResult, ServerDoc, WireWrite, WriteResult } from '../../src/protocol/push-messages.ts';
 import { errorMessages } from '../../src/error-messages.ts';
 
@@ -20,6 +20,8 @@ export interface DocState {
 export interface BatchInput {
   readonly clientId: string;
   readonly highestSeq: number;
+  /** Highest seq of this client whose processed-write records were pruned past the retention horizon (0: none). */
+  readonly prunedSeq?: number | undefined;
   readonly writes: readonly WireWrite[];
   /** Final results already recorded for this user, by write id. */
   readonly processed: ReadonlyMap<string, FinalResult>;
@@ -47,7 +49,7 @@ export const jsonBytes = (value: JsonValue | undefined): number =>
 
 /**
  * The push semantics of docs/PROTOCOL.md as a pure function: for each write in order,
- * duplicate → stale → too large → conflict → apply. No I/O; the store runs it inside the transaction.
+ * duplicate → stale → too deep → too large → conflict → apply. No I/O; the store runs it inside the transaction.
  */
 export function decideBatch(input: BatchInput): BatchDecision {
   const docs = new Map(input.docs);
@@ -60,6 +62,11 @@ export function decideBatch(input: BatchInput): BatchDecision {
     const original = processed.get(write.id);
     if (original !== undefined) {
       results.push({ id: write.id, seq: write.seq, status: 'duplicate', original });
+      continue;
+    }
+    // At or below the pruned seq an unknown id may be a write processed long ago: never apply it again.
+    if (write.seq <= (input.prunedSeq ?? 0)) {
+      results.push(expiredResult(write, input.prunedSeq ?? 0));
       continue;
     }
     if (write.seq <= highestSeq) {
@@ -82,6 +89,12 @@ export function decideBatch(input: BatchInput): BatchDecision {
   return { results, recorded, changedDocs: [...changed].map((k) => docs.get(k)!), highestSeq };
 }
 
+function expiredResult(write: WireWrite, prunedSeq: number): WriteResult {
+  const code = 'write-expired';
+  const message = errorMessages[code]({ writeId: write.id, seq: write.seq, prunedSeq });
+  return { id: write.id, seq: write.seq, status: 'rejected', code, message };
+}
+
 function staleResult(write: WireWrite, highest: number): WriteResult {
   const code = 'stale-sequence';
   const message = errorMessages[code]({ writeId: write.id, seq: write.seq, highest });
@@ -89,6 +102,12 @@ function staleResult(write: WireWrite, highest: number): WriteResult {
 }
 
 function decideWrite(write: WireWrite, doc: DocState | undefined, input: BatchInput): FinalResult {
+  // Before the size: JSON.stringify recurses, so only a value within the depth limit is measured.
+  if (isDeeperThan(write.value, MAX_VALUE_DEPTH)) {
+    const code = 'value-too-deep';
+    const d = { collection: write.collection, key: write.key, limit: MAX_VALUE_DEPTH };
+    return { id: write.id, seq: write.seq, status: 'rejected', code, message: errorMessages[code](d) };
+  }
   const bytes = jsonBytes(write.value);
   if (bytes > input.maxDocBytes) {
     const code = 'document-too-large';

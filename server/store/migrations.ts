@@ -50,6 +50,21 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, write_id))`,
     ],
   },
+  {
+    version: 2,
+    name: 'retention',
+    statements: [
+      // Highest seq of this client whose processed-write records were pruned (docs/PROTOCOL.md, retention horizon).
+      `ALTER TABLE clients ADD COLUMN pruned_seq bigint NOT NULL DEFAULT 0`,
+      // Highest change id of this user's pruned tombstones: a pull from an older cursor is answered cursor-expired.
+      `ALTER TABLE users ADD COLUMN pruned_change_id bigint NOT NULL DEFAULT 0`,
+      // When the document last changed (server clock), to find tombstones past the horizon.
+      `ALTER TABLE docs ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now()`,
+      `CREATE INDEX processed_writes_age ON processed_writes (processed_at)`,
+      `CREATE INDEX processed_writes_client_seq ON processed_writes (client_id, seq)`,
+      `CREATE INDEX docs_tombstone_age ON docs (changed_at) WHERE deleted`,
+    ],
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that keeps two starting servers from migrating at once. */

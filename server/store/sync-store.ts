@@ -2,6 +2,7 @@ import { OutboxError } from '../../src/errors.ts';
 import type { Change } from '../../src/protocol/pull-messages.ts';
 import type { FinalResult, PushRequest, WriteResult } from '../../src/protocol/push-messages.ts';
 import { type DocState, decideBatch, docKey } from './decide-batch.ts';
+import { assertCursorKept, type PruneCounts, pruneExpired } from './retention.ts';
 import type { SqlDriver, SqlRunner } from './sql-driver.ts';
 
 /** One page of a user's compacted change feed. */
@@ -22,6 +23,11 @@ export interface SyncStore {
   push(userId: string, request: PushRequest, limits: { readonly maxDocBytes: number }): Promise<WriteResult[]>;
   /** Changes with change id > `cursor` (a non-negative integer string), oldest first, at most `limit`. */
   pull(userId: string, cursor: string, limit: number): Promise<PullPage>;
+  /**
+   * Prunes what is past the retention horizon: processed-write records and tombstones older
+   * than `cutoffMs` (epoch ms, server clock), at most `maxRows` of each. See docs/PROTOCOL.md.
+   */
+  prune(cutoffMs: number, maxRows: number): Promise<PruneCounts>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -47,7 +53,13 @@ export function createSyncStore(driver: SqlDriver): SyncStore {
   return {
     kind: driver.kind,
     push: (userId, request, limits) => driver.transaction((tx) => pushInTransaction(tx, userId, request, limits.maxDocBytes)),
-    pull: (userId, cursor, limit) => pullPage(driver, userId, cursor, limit),
+    pull: async (userId, cursor, limit) => {
+      const page = await pullPage(driver, userId, cursor, limit);
+      // After the page: a prune that committed before the page was read is seen here.
+      await assertCursorKept(driver, userId, cursor);
+      return page;
+    },
+    prune: (cutoffMs, maxRows) => pruneExpired(driver, cutoffMs, maxRows),
     ping: async () => {
       await driver.query('SELECT 1');
     },
@@ -56,7 +68,7 @@ export function createSyncStore(driver: SqlDriver): SyncStore {
 }
 
 async function pushInTransaction(tx: SqlRunner, userId: string, request: PushRequest, maxDocBytes: number) {
-  const highestSeq = await lockClient(tx, userId, request.clientId);
+  const { highestSeq, prunedSeq } = await lockClient(tx, userId, request.clientId);
   const writeIds = JSON.stringify(request.writes.map((w) => w.id));
   const processedRows = await tx.query<{ write_id: string; result_json: string }>(
     `SELECT write_id, result_json FROM processed_writes
@@ -71,7 +83,15 @@ async function pushInTransaction(tx: SqlRunner, userId: string, request: PushReq
     [userId, keys],
   );
   const docs = new Map(docRows.map((r) => [docKey(r.collection, r.key), toDocState(r)]));
-  const decision = decideBatch({ clientId: request.clientId, highestSeq, writes: request.writes, processed, docs, maxDocBytes });
+  const decision = decideBatch({
+    clientId: request.clientId,
+    highestSeq,
+    prunedSeq,
+    writes: request.writes,
+    processed,
+    docs,
+    maxDocBytes,
+  });
   if (decision.changedDocs.length > 0) await upsertDocs(tx, userId, decision.changedDocs);
   if (decision.recorded.length > 0) {
     const rows = decision.recorded.map(({ write, result }) => ({
@@ -98,16 +118,16 @@ async function pushInTransaction(tx: SqlRunner, userId: string, request: PushReq
  * either if new. The user lock makes change ids of one user commit in order, so a pull never
  * skips a change that commits late; the client lock makes concurrent identical pushes apply once.
  */
-async function lockClient(tx: SqlRunner, userId: string, clientId: string): Promise<number> {
+async function lockClient(tx: SqlRunner, userId: string, clientId: string): Promise<{ highestSeq: number; prunedSeq: number }> {
   await tx.query('INSERT INTO users (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
   await tx.query('SELECT user_id FROM users WHERE user_id = $1 FOR UPDATE', [userId]);
   await tx.query('INSERT INTO clients (client_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [clientId, userId]);
-  const [client] = await tx.query<{ user_id: string; highest_seq: string }>(
-    'SELECT user_id, highest_seq::text AS highest_seq FROM clients WHERE client_id = $1 FOR UPDATE',
+  const [client] = await tx.query<{ user_id: string; highest_seq: string; pruned_seq: string }>(
+    'SELECT user_id, highest_seq::text AS highest_seq, pruned_seq::text AS pruned_seq FROM clients WHERE client_id = $1 FOR UPDATE',
     [clientId],
   );
   if (client === undefined || client.user_id !== userId) throw new OutboxError('client-id-taken', { clientId });
-  return Number(client.highest_seq);
+  return { highestSeq: Number(client.highest_seq), prunedSeq: Number(client.pruned_seq) };
 }
 
 async function upsertDocs(tx: SqlRunner, userId: string, docs: readonly DocState[]): Promise<void> {
@@ -130,7 +150,7 @@ async function upsertDocs(tx: SqlRunner, userId: string, docs: readonly DocState
      ORDER BY r.ord
      ON CONFLICT (user_id, collection, key) DO UPDATE SET version = EXCLUDED.version, value_json = EXCLUDED.value_json,
        deleted = EXCLUDED.deleted, written_at = EXCLUDED.written_at, last_client_id = EXCLUDED.last_client_id,
-       streak_base = EXCLUDED.streak_base, change_id = EXCLUDED.change_id`,
+       streak_base = EXCLUDED.streak_base, change_id = EXCLUDED.change_id, changed_at = now()`,
     [userId, JSON.stringify(rows)],
   );
 }

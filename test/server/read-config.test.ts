@@ -43,6 +43,13 @@ describe('readConfig', () => {
     expect(readConfig([], { SESSION_RATE_LIMIT_PER_SECOND: '0' }).sessionRateLimit).toBe(false);
   });
 
+  test('reads the retention horizon and the prune interval', () => {
+    expect(readConfig(['--retention-horizon-ms', '864000000'], { PRUNE_INTERVAL_MS: '60000' }).retention).toEqual({
+      horizonMs: 864_000_000,
+      pruneIntervalMs: 60_000,
+    });
+  });
+
   test('refuses an unknown flag and a non-numeric number', () => {
     expect(() => readConfig(['--prot', '1'], {})).toThrow();
     expect(() => readConfig([], { PORT: 'eighty' })).toThrow(/PORT/);
