@@ -28,5 +28,8 @@ export function acceptPulledValue(collection: Collection, key: string, value: Js
       // Not written under `from` (or migrate() cannot read it): try the next older version.
     }
   }
-  return { ok: false, reason: `${mismatch}, and migrate() from no version 1…${collection.version - 1} turns it into one that does` };
+  return {
+    ok: false,
+    reason: `${mismatch}, and migrate() from no version 1…${collection.version - 1} turns it into one that does`,
+  };
 }

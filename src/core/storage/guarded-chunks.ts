@@ -55,6 +55,8 @@ function chunkProblem(key: number, raw: unknown): string | undefined {
   if (r.firstSeq !== key) return `'firstSeq' is ${describeValue(r.firstSeq)} under the key ${key}`;
   if (typeof r.clientId !== 'string') return `'clientId' is ${describeValue(r.clientId)}`;
   if (!Array.isArray(r.writes)) return `'writes' is ${describeValue(r.writes)}`;
+  // Never stored (a transaction deletes a chunk it emptied), and it would own the seqs of the chunk before it.
+  if (r.writes.length === 0) return `'writes' is empty`;
   return undefined;
 }
 
@@ -69,15 +71,14 @@ export function guardedChunkRequests(raw: RawChunkStore, quarantine: Quarantine)
     let reported = false;
     const chunk = checkChunk(key, value, (reason, record) => {
       reported = true;
-      quarantine.report(
-        {
-          code: 'record-quarantined',
-          store: 'outbox',
-          key,
-          reason,
-          raw: record,
-          // Reading the seq of the chunk's key reads this chunk again.
-          reread: (tx) => tx.getWrite(key),
+      quarantine.report({
+        code: 'record-quarantined',
+        store: 'outbox',
+        key,
+        reason,
+        raw: record,
+        // Reading the seq of the chunk's key reads this chunk again.
+        reread: (tx) => tx.getWrite(key),
       });
     });
     if (reported) quarantine.repair(() => (chunk === undefined ? raw.delete(key) : raw.put(chunk)));

@@ -438,7 +438,11 @@ class IdbStorageTx implements StorageTx {
   /** A dead letter or conflict checked against its schema; one of the wrong shape goes to the quarantine. */
   #checked(name: typeof STORE_DEAD_LETTERS, key: string, raw: unknown): DeadLetter | undefined;
   #checked(name: typeof STORE_CONFLICTS, key: string, raw: unknown): ConflictRecord | undefined;
-  #checked(name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS, key: string, raw: unknown): DeadLetter | ConflictRecord | undefined {
+  #checked(
+    name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS,
+    key: string,
+    raw: unknown,
+  ): DeadLetter | ConflictRecord | undefined {
     const problem = name === STORE_DEAD_LETTERS ? deadLetterProblem(raw) : conflictProblem(raw);
     if (problem === undefined) return raw as DeadLetter | ConflictRecord;
     this.#quarantine.report({

@@ -91,7 +91,8 @@ export class Quarantine {
 
   /** Adds an entry that no read found (a pulled document); listed when the (readwrite) transaction finishes. */
   add(entry: QuarantineEntry): void {
-    if (!this.#writable) throw new DOMException('The transaction is read-only: nothing can be quarantined in it.', 'ReadOnlyError');
+    if (!this.#writable)
+      throw new DOMException('The transaction is read-only: nothing can be quarantined in it.', 'ReadOnlyError');
     this.#moved.push(entry);
   }
 

@@ -51,7 +51,10 @@ export function docRecordProblem(raw: unknown): string | undefined {
   if (!isCount(raw.updatedAt)) return `'updatedAt' is ${describeValue(raw.updatedAt)}`;
   const linked = 'valueSeq' in raw;
   if (linked && 'value' in raw) return `both 'value' and 'valueSeq'`;
-  if (linked) return Number.isSafeInteger(raw.valueSeq) && (raw.valueSeq as number) >= 1 ? undefined : `'valueSeq' is ${describeValue(raw.valueSeq)}`;
+  if (linked)
+    return Number.isSafeInteger(raw.valueSeq) && (raw.valueSeq as number) >= 1
+      ? undefined
+      : `'valueSeq' is ${describeValue(raw.valueSeq)}`;
   return isJsonTop(raw.value) ? undefined : `'value' is ${describeValue(raw.value)}`;
 }
 

@@ -36,10 +36,14 @@ async function open() {
   const storage = createMemoryOutboxStorage(`pull-${Math.random()}`);
   const store = await LocalStore.open({ storage, collections: [todos] });
   const apply = (changes: Change[], cursor = 'c1') =>
-    applyPullPage(storage, { protocol: PROTOCOL_VERSION, changes, cursor, hasMore: false }, {
-      now: 9,
-      collection: (name) => (name === 'todos' ? todos : undefined),
-    });
+    applyPullPage(
+      storage,
+      { protocol: PROTOCOL_VERSION, changes, cursor, hasMore: false },
+      {
+        now: 9,
+        collection: (name) => (name === 'todos' ? todos : undefined),
+      },
+    );
   const quarantined = () => storage.transact('readonly', (tx) => tx.listQuarantined());
   const cursor = () => storage.transact('readonly', (tx) => tx.getMeta(PULL_CURSOR_META_KEY));
   return { storage, store, apply, quarantined, cursor };
@@ -48,7 +52,11 @@ async function open() {
 describe('applyPullPage', () => {
   test('migrates a pulled value written under an older schema version and stores it under the current one', async () => {
     const { storage, apply } = await open();
-    await apply([change('v1', { text: 'milk' }), change('v2', { text: 'eggs', done: true }), change('v3', { title: 'tea', done: false })]);
+    await apply([
+      change('v1', { text: 'milk' }),
+      change('v2', { text: 'eggs', done: true }),
+      change('v3', { title: 'tea', done: false }),
+    ]);
     const docs = await storage.transact('readonly', (tx) => tx.listDocs('todos', undefined, 10));
     expect(docs.map((d) => [d.key, d.value, d.schemaVersion])).toEqual([
       ['v1', { title: 'milk', done: false }, 3],

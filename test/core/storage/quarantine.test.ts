@@ -100,7 +100,12 @@ describe('quarantine of records read back in the wrong shape (IndexedDB)', () =>
     const [first] = await h.outbox();
     const chunk = (await rawRecord(name, 'outbox', first?.seq as number)) as { writes: Record<string, unknown>[] };
     expect(chunk.writes.length).toBeGreaterThan(0);
-    await corrupt(name, 'outbox', { ...chunk, writes: chunk.writes.map((w) => (w.key === 'a' ? { ...w, op: 'upsert' } : w)) }, first?.seq);
+    await corrupt(
+      name,
+      'outbox',
+      { ...chunk, writes: chunk.writes.map((w) => (w.key === 'a' ? { ...w, op: 'upsert' } : w)) },
+      first?.seq,
+    );
     await putsSyncAndFlushStillWork(h);
     const records = await quarantined();
     expect(records.filter((r) => r.store === 'outbox').map((r) => (r.raw as { op: string }).op)).toEqual(['upsert']);
