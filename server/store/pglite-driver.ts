@@ -19,7 +19,12 @@ export async function openPgliteDriver(dataDir: string | 'memory'): Promise<SqlD
   };
   const runner = (q: Pick<PGlite, 'query'>): SqlRunner => ({
     async query<R extends object>(text: string, params: readonly unknown[] = []) {
-      return (await q.query<R>(text, [...params])).rows;
+      const rows = (await q.query<R>(text, [...params])).rows;
+      // PGlite runs each statement synchronously on this thread and settles its promise at once, so a
+      // whole transaction would run as one chain of microtasks: no timer (the request timeout), socket
+      // or other request could run until it ends. Yielding after each statement lets them in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return rows;
     },
   });
   return {
