@@ -1,4 +1,5 @@
 import { type Endpoint, expose, proxy, type Remote, releaseProxy } from 'comlink';
+import type { RefreshAuth } from '../src/core/runtime/auth-refresher.ts';
 import { DEFAULT_DB_NAME, type WorkerRpc } from '../src/core/runtime/worker-rpc.ts';
 import { registerErrorTransfer } from '../src/protocol/error-transfer.ts';
 import type { DocChange, OutboxApi, Unsubscribe } from '../src/protocol/outbox-api.ts';
@@ -21,11 +22,15 @@ function remoteUnsubscribe(unsubscribe: Unsubscribe, listener: unknown): Unsubsc
   });
 }
 
+/** A service that can also ask its page for new auth headers (`OutboxService` can). */
+type ServiceWithRefresh = OutboxApi & { setAuthRefresh?(refresh: RefreshAuth | null): Promise<void> };
+
 /**
  * Adapts an {@link OutboxApi} for Comlink: callbacks arrive as proxies, unsubscribe
  * functions leave as proxies, and `ping` answers the page's liveness probe.
  */
-export function toWorkerRpc(service: OutboxApi, dbName: string = DEFAULT_DB_NAME): WorkerRpc {
+export function toWorkerRpc(service: ServiceWithRefresh, dbName: string = DEFAULT_DB_NAME): WorkerRpc {
+  let refreshProxy: unknown;
   const rpc: WorkerRpc = {
     put: (c, k, v, o) => service.put(c, k, v, o),
     delete: (c, k, o) => service.delete(c, k, o),
@@ -53,6 +58,11 @@ export function toWorkerRpc(service: OutboxApi, dbName: string = DEFAULT_DB_NAME
     setVisible: (visible) => service.setVisible(visible),
     setPaused: (paused) => service.setPaused(paused),
     close: () => service.close(),
+    setAuthRefresh: async (refresh) => {
+      (refreshProxy as Partial<Remote<() => void>> | undefined)?.[releaseProxy]?.();
+      refreshProxy = refresh ?? undefined;
+      await service.setAuthRefresh?.(refresh === null ? null : async () => (await refresh()) ?? null);
+    },
     ping: async () => 'pong',
     dbName: async () => dbName,
   };
@@ -60,7 +70,7 @@ export function toWorkerRpc(service: OutboxApi, dbName: string = DEFAULT_DB_NAME
 }
 
 /** Exposes `service` (serving database `dbName`) to the page over Comlink on `endpoint` (the worker's global scope by default). */
-export function exposeOutbox(service: OutboxApi, endpoint?: Endpoint, dbName?: string): void {
+export function exposeOutbox(service: ServiceWithRefresh, endpoint?: Endpoint, dbName?: string): void {
   registerErrorTransfer();
   expose(toWorkerRpc(service, dbName), endpoint);
 }

@@ -48,7 +48,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): Promise<OutboxS
     return OutboxService.open({
       dbName,
       store: core.store,
-      createRunner: () => core.createRunner(),
+      createRunner: (runner) => core.createRunner(runner),
       auth: core.auth,
       locks: self.navigator.locks as unknown as LockPort,
       openChannel: (name) => new BroadcastChannel(name) as unknown as ChannelPort,

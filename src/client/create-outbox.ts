@@ -1,3 +1,4 @@
+import { proxy } from 'comlink';
 import { syncTagFor } from '../core/runtime/worker-rpc.ts';
 import type { JsonValue } from '../protocol/json-value.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
@@ -34,6 +35,15 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
     options.worker as unknown as WorkerLike | (() => WorkerLike),
     options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
   );
+  const refreshAuth = options.refreshAuth;
+  if (refreshAuth !== undefined) {
+    // Every (re)started worker gets the callback, the first included (so this comes before anything
+    // below can start it); the worker asks it after a 401 when it runs sync.
+    const refresh = proxy(async () => (await refreshAuth()) ?? null);
+    connection.onStart(() => {
+      connection.call('setAuthRefresh', (r) => r.setAuthRefresh(refresh)).catch(() => {});
+    });
+  }
   const status = new StatusHub(connection);
   const watches = new WatchRegistry(connection);
   const stopSignals = relayPageSignals(connection);

@@ -88,6 +88,18 @@ export interface CreateOutboxOptions {
   readonly worker: Worker | (() => Worker);
   /** Timeout of each call in ms (default 10 000). `flush`/`whenSynced` instead ping the worker at this interval. */
   readonly callTimeoutMs?: number | undefined;
+  /**
+   * Asked (by the worker that runs sync, through Comlink) for new auth headers when the server
+   * answers 401, e.g. because a short-lived token expired while offline. Resolve the headers to
+   * store and retry with (as `setAuth` would), or null when the user must sign in again; the
+   * outbox then waits in `auth-required` until `setAuth`. It is asked at most once per request
+   * and given 30 s. The service worker never asks it: a drain it runs alone stops at the 401 and
+   * leaves the writes for the next page to send.
+   *
+   * @example
+   * refreshAuth: async () => ({ authorization: `Bearer ${await renewToken()}` })
+   */
+  readonly refreshAuth?: (() => Promise<Record<string, string> | null>) | undefined;
   /** Registers this service worker with workbox-window (e.g. `{ url: '/sw.js', type: 'module' }`); false or absent: none. */
   readonly serviceWorker?: { readonly url: string; readonly type?: 'module' | 'classic' | undefined } | false | undefined;
 }

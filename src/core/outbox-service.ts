@@ -3,6 +3,7 @@ import type { WriteId } from '../protocol/ids.ts';
 import type { OutboxApi, Unsubscribe } from '../protocol/outbox-api.ts';
 import { INITIAL_SYNC_STATUS, type SyncStatus } from '../protocol/sync-status.ts';
 import { type ChannelMessage, isChannelMessage } from './runtime/channel-message.ts';
+import type { RefreshAuth } from './runtime/auth-refresher.ts';
 import { Leadership } from './runtime/leadership.ts';
 import type { AuthPort, ChannelPort, DocStorePort, LockPort, SyncRunnerPort } from './runtime/runtime-ports.ts';
 import { channelName, syncLockName } from './runtime/worker-rpc.ts';
@@ -12,8 +13,11 @@ import { StatusPublisher } from './status/status-publisher.ts';
 export interface OutboxServiceDeps {
   readonly dbName: string;
   readonly store: DocStorePort;
-  /** Builds the sync loop; called only once this context holds the lock. */
-  readonly createRunner: () => SyncRunnerPort | Promise<SyncRunnerPort>;
+  /**
+   * Builds the sync loop; called only once this context holds the lock. `refreshAuth` asks this
+   * context's page (the callback given to {@link OutboxService.setAuthRefresh}) for new headers.
+   */
+  readonly createRunner: (options: { readonly refreshAuth: RefreshAuth }) => SyncRunnerPort | Promise<SyncRunnerPort>;
   readonly auth: AuthPort;
   readonly locks: LockPort;
   readonly openChannel: (name: string) => ChannelPort;
@@ -39,6 +43,7 @@ export class OutboxService implements OutboxApi {
   /** Collections watched through this service (announced to the other contexts). */
   readonly #watching = new Set<string>();
   #runner: SyncRunnerPort | undefined;
+  #refreshAuth: RefreshAuth | null = null;
   #closed = false;
   readonly #signals = { online: undefined as boolean | undefined, visible: undefined as boolean | undefined, paused: false };
 
@@ -132,6 +137,14 @@ export class OutboxService implements OutboxApi {
     this.#signal('auth', true);
   }
 
+  /**
+   * The page's callback for new auth headers after a 401 (null: none). Only the runner's own
+   * page is asked; every tab of an app passes the same callback, so whichever tab runs has one.
+   */
+  async setAuthRefresh(refresh: RefreshAuth | null): Promise<void> {
+    this.#refreshAuth = refresh;
+  }
+
   async setOnline(online: boolean): Promise<void> {
     this.#signal('online', online);
   }
@@ -167,7 +180,7 @@ export class OutboxService implements OutboxApi {
   /** Becomes the runner: starts the loop and replays the signals seen so far. */
   async #lead(): Promise<void> {
     if (this.#closed) return;
-    const runner = await this.#deps.createRunner();
+    const runner = await this.#deps.createRunner({ refreshAuth: async () => this.#refreshAuth?.() });
     if (this.#closed) {
       await runner.close();
       return;

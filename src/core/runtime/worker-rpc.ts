@@ -1,4 +1,5 @@
 import type { OutboxApi } from '../../protocol/outbox-api.ts';
+import type { RefreshAuth } from './auth-refresher.ts';
 
 /**
  * What the dedicated worker exposes over Comlink: the {@link OutboxApi} plus a cheap
@@ -12,6 +13,8 @@ export interface WorkerRpc extends OutboxApi {
   ping(): Promise<'pong'>;
   /** The database this worker serves (the page registers the Background Sync tag for it). */
   dbName(): Promise<string>;
+  /** The page's `refreshAuth` (a Comlink proxy), asked for new headers after a 401; null: none. */
+  setAuthRefresh(refresh: RefreshAuth | null): Promise<void>;
 }
 
 /** Database name when the app names none. */

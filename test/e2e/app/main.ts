@@ -9,6 +9,8 @@ const outbox = createOutbox<AppDocs>({
   worker: () => new Worker(new URL('./outbox.worker.ts', import.meta.url), { type: 'module', name: db }),
   serviceWorker: params.get('sw') === 'off' ? false : { url: '/sw.js', type: 'module' },
   callTimeoutMs: 5_000,
+  // Tests answer the outbox's refresh after a 401 by exposing `outboxRefreshAuth` (page.exposeFunction).
+  refreshAuth: async () => (window.outboxRefreshAuth === undefined ? null : window.outboxRefreshAuth()),
 });
 
 /** Every status snapshot this page saw, in order. */
@@ -23,6 +25,7 @@ if (route) route.textContent = location.pathname;
 
 declare global {
   interface Window {
+    outboxRefreshAuth?: (() => Promise<Record<string, string> | null>) | undefined;
     app: {
       outbox: typeof outbox;
       statusLog: SyncStatus[];
