@@ -33,14 +33,18 @@ async function watchNotes(page: Page): Promise<void> {
 }
 
 /** Waits until the page's watch has received a change to `key` matching `want`; returns what it received for `key`. */
-async function waitForChange(page: Page, key: string, want: Partial<DocChange>): Promise<DocChange[]> {
+async function waitForChange(page: Page, key: string, want: Record<string, unknown>): Promise<DocChange[]> {
+  const wanted: [string, string] = [key, JSON.stringify(want)];
   await page.waitForFunction(
-    ({ key, want }) =>
+    ([key, want]: [string, string]) =>
       (window as unknown as WatchWindow).seen.some(
         (c) =>
-          c.key === key && Object.entries(want).every(([k, v]) => JSON.stringify(c[k as keyof typeof c]) === JSON.stringify(v)),
+          c.key === key &&
+          Object.entries(JSON.parse(want) as Record<string, unknown>).every(
+            ([k, v]) => JSON.stringify((c as unknown as Record<string, unknown>)[k]) === JSON.stringify(v),
+          ),
       ),
-    { key, want },
+    wanted,
     { timeout: WAIT_MS, polling: 50 },
   );
   return page.evaluate((k) => (window as unknown as WatchWindow).seen.filter((c) => c.key === k), key);
