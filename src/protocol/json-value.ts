@@ -134,3 +134,17 @@ export const jsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>().trans
   ctx.addIssue({ code: 'custom', message: result.issue.issue, path: result.issue.path, input: value });
   return z.NEVER;
 });
+
+/**
+ * A write's value as pushed: {@link jsonValueSchema}, except that a value nested deeper than
+ * {@link MAX_VALUE_DEPTH} passes as it is, unwalked, for the server to refuse that write alone
+ * (`value-too-deep`) while its neighbours are processed. The depth test stops one level past the
+ * limit, so a body nested millions deep costs no more than one nested 101 deep.
+ */
+export const writeValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>().transform((value, ctx) => {
+  if (isDeeperThan(value, MAX_VALUE_DEPTH)) return value;
+  const result = copyJsonValue(value);
+  if (result.ok) return result.value;
+  ctx.addIssue({ code: 'custom', message: result.issue.issue, path: result.issue.path, input: value });
+  return z.NEVER;
+});

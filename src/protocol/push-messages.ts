@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientIdSchema, collectionNameSchema, docKeySchema, writeIdSchema } from './ids.ts';
-import { jsonValueSchema } from './json-value.ts';
+import { jsonValueSchema, writeValueSchema } from './json-value.ts';
 import { writeOpSchema } from './pending-write.ts';
 
 /** The wire protocol version this code speaks. Requests and responses carry it as `protocol`. */
@@ -19,7 +19,8 @@ export const wireWriteSchema = z.strictObject({
   collection: collectionNameSchema,
   key: docKeySchema,
   op: writeOpSchema,
-  value: jsonValueSchema.optional(),
+  /** Any JSON value; one nested deeper than the limit passes here and is refused per write (`value-too-deep`). */
+  value: writeValueSchema.optional(),
   baseVersion: z.number().int().nonnegative().nullable(),
   /** Client's epoch ms when the write was made. */
   writtenAt: z.number().int().nonnegative(),
