@@ -10,6 +10,7 @@ import { ChunkedOutboxTx } from './chunked-outbox-tx.ts';
 import { type DocRecord, type DocRequests, DocValueLinks } from './doc-value-links.ts';
 import { type DocStore, docRange, GuardedDocs } from './guarded-docs.ts';
 import { guardedChunkRequests } from './guarded-chunks.ts';
+import { GuardedRecords, type RecordStore } from './guarded-records.ts';
 import {
   type Found,
   Quarantine,
@@ -17,9 +18,7 @@ import {
   QUARANTINE_META_KEY,
   type QuarantineStamp,
   quarantinedList,
-  metaEntry,
 } from './quarantine.ts';
-import { conflictProblem, deadLetterProblem } from './record-guards.ts';
 import {
   DB_VERSION,
   docId,
@@ -243,6 +242,7 @@ class IdbStorageTx implements StorageTx {
   readonly #outbox: ChunkedOutboxTx;
   readonly #links: DocValueLinks;
   readonly #docs: GuardedDocs;
+  readonly #records: GuardedRecords;
   readonly #quarantine: Quarantine;
   readonly #stamp: QuarantineStamp;
 
@@ -266,6 +266,11 @@ class IdbStorageTx implements StorageTx {
       docRequests(tx),
       (seq) => this.#outbox.getWrite(seq),
       (collection, key, record, reason) => this.#docs.broken(collection, key, record, reason),
+    );
+    const store = (name: StoreName) => tx.objectStore(name) as unknown as RecordStore;
+    this.#records = new GuardedRecords(
+      { deadLetters: store(STORE_DEAD_LETTERS), conflicts: store(STORE_CONFLICTS), meta: store(STORE_META) },
+      this.#quarantine,
     );
     this.#docs = new GuardedDocs(tx.objectStore(STORE_DOCS) as unknown as DocStore, this.#links, this.#quarantine);
     this.#outbox = new ChunkedOutboxTx(
@@ -395,20 +400,16 @@ class IdbStorageTx implements StorageTx {
     await this.#counts.upsert('deadLetters', letter.id, () => this.#tx.objectStore(STORE_DEAD_LETTERS).put!(letter));
   }
 
-  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    const raw: unknown = await this.#tx.objectStore(STORE_DEAD_LETTERS).get(id);
-    return raw === undefined ? undefined : this.#checked(STORE_DEAD_LETTERS, id, raw);
+  getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#records.getDeadLetter(id);
   }
 
   async deleteDeadLetter(id: string): Promise<void> {
     await this.#counts.remove('deadLetters', id);
   }
 
-  /** The whole store, not the `by-deadAt` index, which would leave out a record without a number `deadAt`; sorted as that index sorts. */
-  async listDeadLetters(): Promise<DeadLetter[]> {
-    const [records, keys] = await this.#all(STORE_DEAD_LETTERS);
-    const letters = records.flatMap((raw, i) => this.#checked(STORE_DEAD_LETTERS, keys[i] as string, raw) ?? []);
-    return letters.sort((a, b) => a.deadAt - b.deadAt || compareKeys(a.id, b.id));
+  listDeadLetters(): Promise<DeadLetter[]> {
+    return this.#records.listDeadLetters();
   }
 
   async countDeadLetters(): Promise<number> {
@@ -423,50 +424,16 @@ class IdbStorageTx implements StorageTx {
     await this.#counts.remove('conflicts', id);
   }
 
-  /** The whole store, sorted as the `by-at` index sorts (see {@link listDeadLetters}). */
-  async listConflicts(): Promise<ConflictRecord[]> {
-    const [records, keys] = await this.#all(STORE_CONFLICTS);
-    const conflicts = records.flatMap((raw, i) => this.#checked(STORE_CONFLICTS, keys[i] as string, raw) ?? []);
-    return conflicts.sort((a, b) => a.at - b.at || compareKeys(a.id, b.id));
-  }
-
-  #all(name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS): Promise<[unknown[], IDBValidKey[]]> {
-    const store = this.#tx.objectStore(name);
-    return Promise.all([store.getAll(), store.getAllKeys()]);
-  }
-
-  /** A dead letter or conflict checked against its schema; one of the wrong shape goes to the quarantine. */
-  #checked(name: typeof STORE_DEAD_LETTERS, key: string, raw: unknown): DeadLetter | undefined;
-  #checked(name: typeof STORE_CONFLICTS, key: string, raw: unknown): ConflictRecord | undefined;
-  #checked(
-    name: typeof STORE_DEAD_LETTERS | typeof STORE_CONFLICTS,
-    key: string,
-    raw: unknown,
-  ): DeadLetter | ConflictRecord | undefined {
-    const problem = name === STORE_DEAD_LETTERS ? deadLetterProblem(raw) : conflictProblem(raw);
-    if (problem === undefined) return raw as DeadLetter | ConflictRecord;
-    this.#quarantine.report({
-      code: 'record-quarantined',
-      store: name,
-      key,
-      reason: `${name === STORE_DEAD_LETTERS ? 'dead letter' : 'conflict'}: ${problem}`,
-      raw,
-      reread: (tx) => (name === STORE_DEAD_LETTERS ? tx.getDeadLetter(key) : tx.listConflicts()),
-    });
-    this.#quarantine.repair(() => this.#tx.objectStore(name).delete!(key));
-    return undefined;
+  listConflicts(): Promise<ConflictRecord[]> {
+    return this.#records.listConflicts();
   }
 
   async countConflicts(): Promise<number> {
     return this.#counts.count('conflicts');
   }
 
-  async getMeta<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
-    const raw: unknown = await this.#tx.objectStore(STORE_META).get(key);
-    if (raw === undefined || isValid === undefined || isValid(raw)) return raw as T | undefined;
-    this.#quarantine.report({ ...metaEntry(key, raw), reread: (tx) => tx.getMeta(key, isValid) });
-    this.#quarantine.repair(() => this.#tx.objectStore(STORE_META).delete!(key));
-    return undefined;
+  getMeta<T>(key: string, isValid?: (value: unknown) => value is T): Promise<T | undefined> {
+    return this.#records.getMeta(key, isValid);
   }
 
   async quarantine(entry: QuarantineEntry): Promise<void> {
@@ -484,9 +451,4 @@ class IdbStorageTx implements StorageTx {
   async putMeta(key: string, value: unknown): Promise<void> {
     await this.#tx.objectStore(STORE_META).put!(value, key);
   }
-}
-
-/** IndexedDB's order of two string keys (by UTF-16 code units, as `<` compares). */
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
