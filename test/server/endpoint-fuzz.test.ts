@@ -62,13 +62,12 @@ describe('endpoint fuzzing (in-process)', () => {
   const tally = new Map<string, { requests: number; byStatus: Record<number, number>; byCode: Record<string, number> }>();
   let victimFeedBefore: unknown;
 
-  const send = (r: FuzzRequest) =>
-    app.request(
-      r.path,
-      { method: r.method, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) },
-      { incoming: { socket: { remoteAddress: r.address } } },
-    );
-  const victim = () => testClient((path, init) => app.request(path, init), victimToken, world.victimClientId);
+  const send = async (r: FuzzRequest): Promise<Response> => {
+    const init: RequestInit = { method: r.method, headers: r.headers };
+    if (r.body !== undefined) init.body = r.body as BodyInit;
+    return app.request(r.path, init, { incoming: { socket: { remoteAddress: r.address } } });
+  };
+  const victim = () => testClient(async (path, init) => app.request(path, init), victimToken, world.victimClientId);
 
   beforeAll(async () => {
     store = await openSyncStore({ dataDir: 'memory' });
@@ -195,7 +194,10 @@ describe('endpoint fuzzing (in-process)', () => {
   test('after the fuzzing: stays up, logged no error, stored only what 200 answers applied, and left the victim alone', async () => {
     expect((await app.request('/v1/health')).status).toBe(200);
     expect(errorLines).toEqual([]);
-    const own = await testClient((path, init) => app.request(path, init), issueToken(secret, world.userId, 60_000)).pullAll();
+    const own = await testClient(
+      async (path, init) => app.request(path, init),
+      issueToken(secret, world.userId, 60_000),
+    ).pullAll();
     expect(new Map(own.map((c) => [`${c.collection}/${c.key}`, c.version]))).toEqual(applied);
     expect(await victim().pullAll()).toEqual(victimFeedBefore);
     console.log(
