@@ -557,6 +557,34 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
       });
     });
 
+    describe('quarantine', () => {
+      const isString = (value: unknown): value is string => typeof value === 'string';
+
+      test('a meta value that fails its type check reads as undefined, leaves meta and is listed with its code', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', (tx) => tx.putMeta('cursor', { not: 'a string' }));
+        expect(await storage.transact('readonly', (tx) => tx.getMeta('cursor', isString))).toBeUndefined();
+        expect(await storage.transact('readonly', (tx) => tx.getMeta('cursor'))).toBeUndefined();
+        const listed = await storage.transact('readonly', (tx) => tx.listQuarantined());
+        expect(listed).toMatchObject([{ code: 'record-quarantined', store: 'meta', key: 'cursor', raw: { not: 'a string' } }]);
+        expect(await storage.transact('readonly', (tx) => tx.countQuarantined())).toBe(1);
+      });
+
+      test('an entry set aside is listed once its transaction commits, and not at all if it aborts', async () => {
+        const storage = await open();
+        const entry = { code: 'pulled-doc-invalid', store: 'pull', key: 'prefs/me', reason: 'no', raw: { v: 1 } } as const;
+        await rejectionOf(
+          storage.transact('readwrite', async (tx) => {
+            await tx.quarantine(entry);
+            throw new Error('abort');
+          }),
+        );
+        expect(await storage.transact('readonly', (tx) => tx.listQuarantined())).toEqual([]);
+        await storage.transact('readwrite', (tx) => tx.quarantine(entry));
+        expect(await storage.transact('readonly', (tx) => tx.listQuarantined())).toMatchObject([entry]);
+      });
+    });
+
     describe('close', () => {
       test('a closed database rejects new transactions with database-closed', async () => {
         const storage = await open();
