@@ -6,6 +6,7 @@ import type { DocChange, WriteReceipt } from '../../protocol/outbox-api.ts';
 import { type PendingWrite, RECORD_VERSION } from '../../protocol/pending-write.ts';
 import type { Collection } from '../docs/define-collection.ts';
 import { readDocChanges } from '../docs/read-doc-changes.ts';
+import { parseValue } from '../docs/validate-write.ts';
 import { isCount } from '../storage/meta-guards.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import { deadLetterWrite } from './dead-letter-write.ts';
@@ -32,7 +33,7 @@ export interface RetryResult {
  * schema, and applies it to the local document. One transaction; the dead letter is removed
  * only with it.
  *
- * @throws OutboxError `not-found` (no such dead letter), `unknown-collection`, `invalid-value`, `too-large`.
+ * @throws OutboxError `not-found` (no such dead letter), `unknown-collection`, `value-too-deep`, `invalid-value`, `too-large`.
  */
 export function retryDeadLetter(
   storage: OutboxStorage,
@@ -74,22 +75,14 @@ export function retryDeadLetter(
   });
 }
 
+/** An edited value passes the checks a put's value does (depth, schema with own `__proto__` keys kept, size). */
 function checkValue(collection: Collection, key: string, value: JsonValue): JsonValue {
-  const parsed = collection.schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OutboxError('invalid-value', {
-      collection: collection.name,
-      key,
-      path: issue?.path.map(String) ?? [],
-      issue: issue?.message ?? 'invalid',
-    });
-  }
-  const bytes = jsonBytes(parsed.data);
+  const parsed = parseValue(collection, key, value);
+  const bytes = jsonBytes(parsed);
   if (bytes > collection.maxDocBytes) {
     throw new OutboxError('too-large', { collection: collection.name, key, bytes, limit: collection.maxDocBytes });
   }
-  return parsed.data;
+  return parsed;
 }
 
 async function applyLocally(
