@@ -13,7 +13,7 @@ import { buildBenchPages } from './harness/build-bench-pages.ts';
 import { machineInfo } from './harness/machine-info.ts';
 import { isolatedRunner, measureRows, sharedRunner } from './harness/measure-rows.ts';
 import { bundleTable, measureBundles } from './harness/bundle-sizes.ts';
-import { drainCostTable, summarizeRows, throughputTable } from './harness/report-table.ts';
+import { drainCostTable, summarizeRows, takeoverTable, throughputTable } from './harness/report-table.ts';
 import { ingestTable, runServerIngest } from './harness/server-ingest-run.ts';
 import { judgeTargets, targetsTable } from './harness/targets.ts';
 import { startReferenceServer } from './harness/reference-server.ts';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     log(throughputTable(summaries));
     log('');
     log(drainCostTable(summaries));
+    if (summaries.some((r) => r.extras.takeoverMsMedian !== undefined)) log(`\n${takeoverTable(summaries)}`);
     if (bundles.length > 0) log(`\n${bundleTable(bundles)}`);
     if (ingest.length > 0) log(`\n${ingestTable(ingest)}`);
     log('');

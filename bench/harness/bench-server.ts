@@ -27,6 +27,9 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
+/** Under this prefix `POST /v1/push` is never answered; everything else is answered as without it. */
+const HOLD_PREFIX = '/hold';
+
 /** Answers `POST /v1/push` like a sync server that keeps nothing: every write 'applied' at version 1. */
 function answerPush(body: string, received: Map<string, number>): string {
   const request = JSON.parse(body) as { clientId: string; writes: { id: string; seq: number }[] };
@@ -67,6 +70,9 @@ export async function startBenchServer(root: string): Promise<BenchServer> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // A server that takes a push and never answers (the takeover row's runner dies waiting on it).
+    if (req.method === 'POST' && url.pathname === `${HOLD_PREFIX}/v1/push`) return;
+    if (url.pathname.startsWith(`${HOLD_PREFIX}/`)) url.pathname = url.pathname.slice(HOLD_PREFIX.length);
     if (req.method === 'POST' && url.pathname === '/v1/push') {
       return send(res, 200, 'application/json', answerPush(await readBody(req), received));
     }

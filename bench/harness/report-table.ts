@@ -90,3 +90,15 @@ export function drainCostTable(rows: readonly RowSummary[]): string {
   }
   return lines.join('\n');
 }
+
+/** Time per takeover of the takeover row (ms from the runner's death to another context's flush() resolving). */
+export function takeoverTable(rows: readonly RowSummary[]): string {
+  const lines = [
+    "| takeover row | takeovers per run | ms per takeover: median of the runs' medians (min–max) | ms, slowest takeover of each run: median (min–max) |",
+    '|---|---:|---:|---:|',
+  ];
+  for (const r of rows.filter((row) => row.extras.takeoverMsMedian !== undefined)) {
+    lines.push(`| ${r.label} | ${r.n} | ${fmtSpread(r.extras.takeoverMsMedian)} | ${fmtSpread(r.extras.takeoverMsMax)} |`);
+  }
+  return lines.join('\n');
+}

@@ -6,7 +6,7 @@ export interface RowSpec {
   /** Id known to the page (bench/pages/page-rows.ts). */
   readonly id: string;
   readonly label: string;
-  readonly group: 'baseline' | 'peer' | 'outbox' | 'drain';
+  readonly group: 'baseline' | 'peer' | 'outbox' | 'drain' | 'takeover';
   readonly place: RowPlace;
   /** Touches the network: also measured with nothing attached to Chromium, and those figures are quoted. */
   readonly network: boolean;
@@ -19,6 +19,9 @@ export interface RowSpec {
   /** Drain row: page cost (long tasks, busy time) and worker heap are measured around it. */
   readonly drain?: boolean | undefined;
 }
+
+/** Takeovers timed per run of the takeover row, whatever N. */
+const TAKEOVERS_PER_RUN = 5;
 
 /** The ratio baseline: raw IndexedDB, one put per transaction, awaited. */
 export const BASELINE_ROW = 'raw-put-per-tx';
@@ -100,5 +103,14 @@ export const ROWS: readonly RowSpec[] = [
     group: 'drain',
     place: 'page',
     network: true,
+  },
+  {
+    id: 'outbox-takeover',
+    label: "takeover: the runner's worker dies mid-push → another worker's flush() resolves (takeovers/s; ms each below)",
+    group: 'takeover',
+    place: 'page→worker',
+    network: false,
+    // Each takeover starts two workers on a fresh database: a few are enough for a median.
+    count: () => TAKEOVERS_PER_RUN,
   },
 ];

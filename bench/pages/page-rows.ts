@@ -10,6 +10,7 @@ import {
 } from './rows/outbox-rows.ts';
 import { dexieAdd, dexieBulkAdd, idbKeyvalSet } from './rows/peer-rows.ts';
 import { rawOneTx, rawPutPerTx } from './rows/raw-idb.ts';
+import { runTakeover } from './rows/takeover-row.ts';
 import { workboxPushRequest, workboxReplay } from './rows/workbox-rows.ts';
 
 /** Every row the page can run, by id (ids match bench/harness/row-catalog.ts). */
@@ -29,6 +30,7 @@ export const pageRows: Record<string, RowRunner> = {
   'outbox-drain-memory-10x': runDrain,
   'outbox-drain-pglite': runDrain,
   'workbox-replay': workboxReplay,
+  'outbox-takeover': runTakeover,
 };
 
 /** Untimed preparation some rows need before their timed run (queueing the writes a drain sends). */

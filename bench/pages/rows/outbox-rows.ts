@@ -6,14 +6,20 @@ import { allAtOnce, type BenchRecord, makeRecord, timed } from './record.ts';
 
 type BenchOutbox = Outbox<{ items: BenchRecord }>;
 
-/** Starts the real page client over a fresh bench worker (database `dbName`, syncing with `serverUrl`). */
-export function openBenchOutbox(dbName: string, serverUrl: string): BenchOutbox {
+/**
+ * Starts the real page client over a fresh bench worker (database `dbName`, syncing with
+ * `serverUrl`); `created` is handed each worker started (the takeover row terminates one).
+ */
+export function openBenchOutbox(dbName: string, serverUrl: string, created?: (worker: Worker) => void): BenchOutbox {
   return createOutbox<{ items: BenchRecord }>({
-    worker: () =>
-      new Worker(new URL('../workers/outbox.worker.ts', import.meta.url), {
+    worker: () => {
+      const worker = new Worker(new URL('../workers/outbox.worker.ts', import.meta.url), {
         type: 'module',
         name: JSON.stringify({ dbName, serverUrl }),
-      }),
+      });
+      created?.(worker);
+      return worker;
+    },
     callTimeoutMs: 120_000,
   });
 }
