@@ -42,6 +42,18 @@ function rawSocket(port: number) {
       await new Promise<void>((resolve, reject) => socket.write(data, (e) => (e ? reject(e) : resolve())));
     },
     destroy: () => socket.destroy(),
+    /** Resolves with the status codes of the first `count` answers, then hangs up. */
+    readAnswers: async (count: number): Promise<number[]> => {
+      const statuses = () =>
+        [
+          ...Buffer.concat(chunks)
+            .toString('latin1')
+            .matchAll(/HTTP\/1\.1 (\d{3})/g),
+        ].map((m) => Number(m[1]));
+      while (statuses().length < count) await new Promise((resolve) => socket.once('data', resolve));
+      socket.destroy();
+      return statuses();
+    },
     /** Half-closes, then resolves with the status codes of every answer once the server closes. */
     endAndRead: async (): Promise<number[]> => {
       socket.end();
@@ -156,7 +168,8 @@ describe('startServer transport edges', () => {
           const { token } = nextUser();
           const one = `GET /v1/pull?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
           await s.write(one.repeat(k.count));
-          const answers = await s.endAndRead();
+          // Not half-closed first: Node's server drops queued pipelined requests once the client ends.
+          const answers = await s.readAnswers(k.count);
           expect(answers).toEqual(Array(k.count).fill(200));
           statuses.push(...answers);
         }

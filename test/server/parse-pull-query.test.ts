@@ -23,9 +23,15 @@ const validLimit = (v: string) => LIMIT.test(v) && Number(v) <= 1000;
 
 describe('parsePullQuery', () => {
   test('reads a cursor and a limit given as plain decimal integers', () => {
-    expect(parse('?cursor=1289&limit=7')).toEqual({ cursor: '1289', limit: 7 });
-    expect(parse('')).toEqual({ cursor: '0', limit: 100 });
-    expect(parse('?cursor=9223372036854775807&limit=1000')).toEqual({ cursor: '9223372036854775807', limit: 1000 });
+    expect(parse('?cursor=1289&limit=7')).toMatchObject({ cursor: '1289', limit: 7, resync: false });
+    expect(parse('')).toMatchObject({ cursor: '0', limit: 100, resync: false });
+    expect(parse('?cursor=9223372036854775807&limit=1000')).toMatchObject({ cursor: '9223372036854775807', limit: 1000 });
+  });
+
+  test('reads resync=1 (a page of a full re-pull) and refuses any other resync value', () => {
+    expect(parse('?cursor=12&resync=1')).toEqual({ cursor: '12', limit: 100, resync: true });
+    expect(codeOf('?resync=true')).toBe('invalid-request');
+    expect(codeOf('?resync=')).toBe('invalid-request');
   });
 
   test.each([
