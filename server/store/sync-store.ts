@@ -21,8 +21,12 @@ export interface SyncStore {
    * Throws `client-id-taken` (nothing applied) when the client id belongs to another user.
    */
   push(userId: string, request: PushRequest, limits: { readonly maxDocBytes: number }): Promise<WriteResult[]>;
-  /** Changes with change id > `cursor` (a non-negative integer string), oldest first, at most `limit`. */
-  pull(userId: string, cursor: string, limit: number): Promise<PullPage>;
+  /**
+   * Changes with change id > `cursor` (a non-negative integer string), oldest first, at most `limit`.
+   * Throws `cursor-expired` when tombstones newer than `cursor` were pruned, unless `resync`
+   * (a page of a full re-pull, whose client drops what the feed does not return).
+   */
+  pull(userId: string, cursor: string, limit: number, options?: { readonly resync?: boolean | undefined }): Promise<PullPage>;
   /**
    * Prunes what is past the retention horizon: processed-write records and tombstones older
    * than `cutoffMs` (epoch ms, server clock), at most `maxRows` of each. See docs/PROTOCOL.md.
@@ -53,10 +57,10 @@ export function createSyncStore(driver: SqlDriver): SyncStore {
   return {
     kind: driver.kind,
     push: (userId, request, limits) => driver.transaction((tx) => pushInTransaction(tx, userId, request, limits.maxDocBytes)),
-    pull: async (userId, cursor, limit) => {
+    pull: async (userId, cursor, limit, options) => {
       const page = await pullPage(driver, userId, cursor, limit);
       // After the page: a prune that committed before the page was read is seen here.
-      await assertCursorKept(driver, userId, cursor);
+      if (options?.resync !== true) await assertCursorKept(driver, userId, cursor);
       return page;
     },
     prune: (cutoffMs, maxRows) => pruneExpired(driver, cutoffMs, maxRows),

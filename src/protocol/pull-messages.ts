@@ -24,6 +24,8 @@ export const pullQuerySchema = z.strictObject({
     .transform(Number)
     .pipe(z.number().int().min(1).max(MAX_PULL_LIMIT))
     .optional(),
+  /** `1`: this pull is a page of a full re-pull (after `cursor-expired`), so an old cursor is not refused. */
+  resync: z.literal('1', { error: 'must be 1, or absent' }).optional(),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
 

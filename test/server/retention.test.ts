@@ -90,8 +90,9 @@ function retentionSuite(name: string, factory: Factory): void {
       const expired = await client.pull(`?cursor=${first.cursor}`);
       expect(expired.status).toBe(410);
       expect(((await expired.json()) as ErrorResponse).error.code).toBe('cursor-expired');
-      // From the beginning, or from a cursor at or past the pruned deletion, pulls go on.
+      // From the beginning, from a cursor at or past the pruned deletion, or as a page of a full re-pull, pulls go on.
       expect(await client.pullAll()).toMatchObject([{ key: 'b', op: 'put' }]);
+      expect((await client.pull(`?cursor=${first.cursor}&resync=1`)).status).toBe(200);
       expect((await client.pull(`?cursor=${latest.cursor}`)).status).toBe(200);
     });
 

@@ -59,9 +59,10 @@ export function createFetchTransport(options: FetchTransportOptions): SyncTransp
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) };
       return request(`${base}/v1/push`, init, pushResponseSchema);
     },
-    pull(cursor: string | undefined, limit: number): Promise<TransportOutcome<PullResponse>> {
+    pull(cursor: string | undefined, limit: number, resync = false): Promise<TransportOutcome<PullResponse>> {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== undefined) query.set('cursor', cursor);
+      if (resync) query.set('resync', '1');
       return request(`${base}/v1/pull?${query}`, { method: 'GET' }, pullResponseSchema);
     },
   };

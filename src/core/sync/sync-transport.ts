@@ -10,6 +10,9 @@ import type { TransportOutcome } from '../retry/transport-outcome.ts';
 export interface SyncTransport {
   /** `POST /v1/push`. */
   push(request: PushRequest): Promise<TransportOutcome<PushResponse>>;
-  /** `GET /v1/pull?cursor=&limit=`; `cursor` undefined means from the beginning. */
-  pull(cursor: string | undefined, limit: number): Promise<TransportOutcome<PullResponse>>;
+  /**
+   * `GET /v1/pull?cursor=&limit=`; `cursor` undefined means from the beginning. `resync`: a page of
+   * a full re-pull after `cursor-expired` (sent as `resync=1`).
+   */
+  pull(cursor: string | undefined, limit: number, resync?: boolean): Promise<TransportOutcome<PullResponse>>;
 }
