@@ -6,6 +6,7 @@ export { createBearerVerify, type Verify } from './auth/bearer-verify.ts';
 export { issueToken, type TokenClaims, verifyToken } from './auth/hmac-token.ts';
 export { loadOrCreateSecret, parseSecret, SECRET_FILE } from './auth/token-secret.ts';
 export { type CreateAppOptions, createApp } from './create-app.ts';
+export { DEFAULT_SESSION_RATE_LIMIT } from './http/session-limit.ts';
 export { DEFAULT_RATE_LIMIT, type RateLimit } from './http/token-bucket.ts';
 export {
   type AppBehaviour,
