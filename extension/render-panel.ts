@@ -62,6 +62,7 @@ function statusList(doc: Document, s: DevtoolsSnapshot['status']): HTMLElement {
     ['In flight', String(s.inFlight)],
     ['Dead letters', String(s.deadLetters)],
     ['Conflicts', String(s.conflicts)],
+    ['Quarantined', String(s.quarantined ?? 0)],
     ['Discarded', String(s.discarded)],
     ['Last synced', when(s.lastSyncedAt)],
     ['Next retry', when(s.nextRetryAt)],
@@ -120,12 +121,17 @@ export function renderPanel(doc: Document, snap: DevtoolsSnapshot, now: number, 
       button(doc, 'Dismiss', command, 'dismiss-conflict', c.id),
     ]),
   );
+  // A hook from before the quarantine sends no list.
+  const quarantined = (snap.quarantined ?? []).map((q) =>
+    row(doc, [`${q.store} ${String(q.key)}`, q.code, q.reason, preview(q.raw), age(q.at, now)], 3),
+  );
   const parts: HTMLElement[] = [statusList(doc, snap.status)];
   if (snap.refreshError) parts.push(el(doc, 'p', `Could not read the queue: ${snap.refreshError.code}`, 'error'));
   parts.push(
     table(doc, 'Pending writes', ['seq', 'document', 'op', 'value', 'size', 'age', 'attempts', 'state', ''], pending),
     table(doc, 'Dead letters', ['document', 'reason', 'error', 'value', 'age', '', ''], dead),
     table(doc, 'Conflicts', ['document', 'decision', 'local', 'remote', 'age', ''], conflicts),
+    table(doc, 'Quarantined', ['record', 'code', 'reason', 'raw', 'age'], quarantined),
   );
   return parts;
 }

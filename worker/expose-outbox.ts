@@ -1,6 +1,9 @@
 import { type Endpoint, expose, proxy, type Remote, releaseProxy } from 'comlink';
 import type { RefreshAuth } from '../src/core/runtime/auth-refresher.ts';
+import { listPendingDatabases } from '../src/core/runtime/list-pending-databases.ts';
+import { replayJournal } from '../src/core/runtime/replay-journal.ts';
 import { DEFAULT_DB_NAME, type WorkerRpc } from '../src/core/runtime/worker-rpc.ts';
+import { openIdbOutboxStorage } from '../src/core/storage/idb-outbox-storage.ts';
 import { registerErrorTransfer } from '../src/protocol/error-transfer.ts';
 import type { DocChange, OutboxApi, Unsubscribe } from '../src/protocol/outbox-api.ts';
 import type { SyncStatus } from '../src/protocol/sync-status.ts';
@@ -51,6 +54,7 @@ export function toWorkerRpc(service: ServiceWithRefresh, dbName: string = DEFAUL
     discardDeadLetter: (id) => service.discardDeadLetter(id),
     listConflicts: () => service.listConflicts(),
     dismissConflict: (id) => service.dismissConflict(id),
+    listQuarantined: () => service.listQuarantined(),
     exportData: () => service.exportData(),
     importData: (file) => service.importData(file),
     setAuth: (headers) => service.setAuth(headers),
@@ -63,8 +67,14 @@ export function toWorkerRpc(service: ServiceWithRefresh, dbName: string = DEFAUL
       refreshProxy = refresh ?? undefined;
       await service.setAuthRefresh?.(refresh === null ? null : async () => (await refresh()) ?? null);
     },
+    pendingDatabases: (prefix) =>
+      listPendingDatabases(prefix, {
+        databases: () => indexedDB.databases(),
+        openStorage: (name) => openIdbOutboxStorage(name),
+      }),
     ping: async () => 'pong',
     dbName: async () => dbName,
+    replayJournal: (journal) => replayJournal(service, journal),
   };
   return rpc;
 }

@@ -1,6 +1,8 @@
 import type { ConflictRecord } from '../../src/protocol/conflict-record.ts';
 import type { DeadLetter } from '../../src/protocol/dead-letter.ts';
 import type { PendingWrite } from '../../src/protocol/pending-write.ts';
+import type { QuarantinedRecord } from '../../src/protocol/quarantined-record.ts';
+import { toJsonSafe } from '../../src/protocol/to-json-safe.ts';
 import type { SyncStatus } from '../../src/protocol/sync-status.ts';
 import { type DemoOutbox, errorText } from './demo-outbox.ts';
 import { describeStatus } from './describe-status.ts';
@@ -15,7 +17,8 @@ const DECISIONS: Record<ConflictRecord['decision'], string> = {
 
 /**
  * The queue inspector, a modal dialog: writes waiting and in flight, dead letters (retry, edit,
- * discard) and conflicts (what happened, dismiss), with sizes and ages. Refreshes while open.
+ * discard), conflicts (what happened, dismiss) and records set aside in the quarantine (what
+ * was wrong, the raw record), with sizes and ages. Refreshes while open.
  */
 export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement; open(): void } {
   const body = h('div', { class: 'stack' });
@@ -42,13 +45,20 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
     rendering = true;
     again = false;
     try {
-      const [pending, dead, conflicts] = await Promise.all([
+      const [pending, dead, conflicts, quarantined] = await Promise.all([
         outbox.listPending({ limit: 200 }),
         outbox.listDeadLetters(),
         outbox.listConflicts(),
+        outbox.listQuarantined(),
       ]);
       const now = Date.now();
-      replaceChildren(body, pendingSection(pending, now), deadSection(dead, now), conflictSection(conflicts, now));
+      replaceChildren(
+        body,
+        pendingSection(pending, now),
+        deadSection(dead, now),
+        conflictSection(conflicts, now),
+        quarantineSection(quarantined, now),
+      );
     } catch (e) {
       replaceChildren(body, h('p', { role: 'alert' }, `Could not read the queue: ${errorText(e)}`));
     } finally {
@@ -173,6 +183,22 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
       ),
     );
 
+  const quarantineSection = (records: QuarantinedRecord[], now: number): HTMLElement =>
+    section(
+      'Set aside',
+      records.length,
+      'Nothing set aside.',
+      records.map((q) =>
+        h(
+          'li',
+          { class: 'queue-item' },
+          h('strong', {}, q.store === 'pull' ? `pulled ${String(q.key)}` : `${q.store} ${String(q.key)}`),
+          h('span', {}, `${q.code} ${formatAge(q.at, now)}: ${q.reason}`),
+          h('code', {}, preview(toJsonSafe(q.raw))),
+        ),
+      ),
+    );
+
   dialog.addEventListener('close', () => {
     stopStatus?.();
     stopStatus = null;
@@ -188,6 +214,12 @@ export function queueInspector(outbox: DemoOutbox): { element: HTMLDialogElement
       });
     },
   };
+}
+
+/** A short JSON rendering of a raw record. */
+function preview(raw: unknown): string {
+  const text = JSON.stringify(raw) ?? 'undefined';
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 /** The pill's words plus when the next automatic try is and why the last one failed. */

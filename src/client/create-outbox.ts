@@ -1,13 +1,16 @@
 import { proxy } from 'comlink';
 import { syncTagFor } from '../core/runtime/worker-rpc.ts';
+import { OutboxError } from '../outbox-error.ts';
 import type { JsonValue } from '../protocol/json-value.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
 import { registerErrorTransfer } from '../protocol/error-transfer.ts';
 import type { CollectionTypes, CreateOutboxOptions, Outbox } from './outbox.ts';
+import { journaledWrites } from './journaled-writes.ts';
 import { relayPageSignals } from './page-signals.ts';
 import { backgroundSyncOnFailure, registerServiceWorker } from './service-worker-link.ts';
 import { StatusHub } from './status-hub.ts';
 import { WatchRegistry } from './watch-registry.ts';
+import { withTimeout } from './with-timeout.ts';
 import { WorkerConnection, type WorkerLike } from './worker-connection.ts';
 
 /** Default timeout of one page→worker call, in ms. */
@@ -47,6 +50,7 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
   const status = new StatusHub(connection);
   const watches = new WatchRegistry(connection);
   const stopSignals = relayPageSignals(connection);
+  const writes = journaledWrites(connection, options.onJournalError ?? console.error);
   const syncTag = () => connection.call('dbName', async (r) => syncTagFor(await r.dbName()));
   const stopSyncTag = options.serviceWorker ? status.subscribe(backgroundSyncOnFailure(syncTag)) : () => {};
   if (options.serviceWorker) void registerServiceWorker(options.serviceWorker);
@@ -59,13 +63,19 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
 
   const c = connection;
   return {
-    put: (collection, key, value) => c.call('put', (r) => r.put(collection, key, value as JsonValue)),
-    delete: (collection, key) => c.call('delete', (r) => r.delete(collection, key)),
+    put: (collection, key, value) => writes.put(collection, key, value as JsonValue),
+    delete: (collection, key) => writes.delete(collection, key),
     get: (collection, key) => c.call('get', (r) => r.get(collection, key)) as never,
     list: (collection, opts) => c.call('list', (r) => r.list(collection, opts)) as never,
     watch: (collection, listener, key) => watches.add(collection, listener as never, key),
     clear: (collection, opts) => c.call('clear', (r) => r.clear(collection, opts)),
-    flush: () => c.call('flush', (r) => r.flush(), true),
+    flush: (opts) =>
+      withTimeout(
+        c.call('flush', (r) => r.flush(), true),
+        opts?.timeoutMs,
+        () => new OutboxError('flush-timeout', { ms: opts?.timeoutMs }),
+      ),
+    pendingDatabases: (prefix) => c.call('pendingDatabases', (r) => r.pendingDatabases(prefix)),
     whenSynced: (id) => c.call('whenSynced', (r) => r.whenSynced(id), true),
     getStatus: () => c.call('getStatus', (r) => r.getStatus()),
     subscribeStatus: async (listener: (s: SyncStatus) => void) => status.subscribe(listener),
@@ -77,6 +87,7 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
     discardDeadLetter: (id) => c.call('discardDeadLetter', (r) => r.discardDeadLetter(id)),
     listConflicts: () => c.call('listConflicts', (r) => r.listConflicts()),
     dismissConflict: (id) => c.call('dismissConflict', (r) => r.dismissConflict(id)),
+    listQuarantined: () => c.call('listQuarantined', (r) => r.listQuarantined()),
     exportData: () => c.call('exportData', (r) => r.exportData()),
     importData: (file) => c.call('importData', (r) => r.importData(file)),
     setAuth: (headers) => c.call('setAuth', (r) => r.setAuth(headers)),
@@ -89,6 +100,7 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
     close: async () => {
       if (c.closed) return;
       stopSignals();
+      writes.stop();
       stopSyncTag();
       watches.clear();
       status.stop();

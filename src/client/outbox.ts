@@ -1,3 +1,4 @@
+import type { PendingDatabase } from '../core/runtime/list-pending-databases.ts';
 import type { ConflictRecord } from '../protocol/conflict-record.ts';
 import type { DeadLetter } from '../protocol/dead-letter.ts';
 import type { WriteId } from '../protocol/ids.ts';
@@ -13,7 +14,9 @@ import type {
   WriteReceipt,
 } from '../protocol/outbox-api.ts';
 import type { PendingWrite } from '../protocol/pending-write.ts';
+import type { QuarantinedRecord } from '../protocol/quarantined-record.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
+import type { OutboxError } from '../outbox-error.ts';
 
 /** The document types of an app, by collection name, e.g. `{ prefs: Prefs; messages: Message }`. */
 export type CollectionTypes = Record<string, JsonValue>;
@@ -48,8 +51,20 @@ export interface Outbox<Cols extends CollectionTypes> {
   ): Promise<Unsubscribe>;
   clear<K extends CollectionName<Cols>>(collection: K, options?: { discardPending?: boolean }): Promise<ClearResult>;
 
-  /** Resolves when every write pending at the time of the call is acknowledged. No call timeout: it waits while the worker is alive. */
-  flush(): Promise<void>;
+  /**
+   * Resolves when every write pending at the time of the call is acknowledged. No call timeout:
+   * it waits while the worker is alive, or at most `timeoutMs`, then rejects with
+   * `flush-timeout` (the writes stay queued; `status.get().pending` says how many). For a moment
+   * like switching user, when writes must leave under the current credentials or the user must
+   * be told how many stay behind.
+   */
+  flush(options?: { readonly timeoutMs?: number | undefined }): Promise<void>;
+  /**
+   * The outbox databases on this device whose name starts with `prefix` and that still hold
+   * unsynced writes or dead letters (one database per user: whose writes are left behind).
+   * Read only; nothing is pushed. Each user's writes are sent when their database is open again.
+   */
+  pendingDatabases(prefix: string): Promise<PendingDatabase[]>;
   /** Resolves when the write is acknowledged; rejects if it is dead-lettered. No call timeout while the worker is alive. */
   whenSynced(id: WriteId): Promise<void>;
   getStatus(): Promise<SyncStatus>;
@@ -64,6 +79,8 @@ export interface Outbox<Cols extends CollectionTypes> {
   discardDeadLetter(id: WriteId): Promise<void>;
   listConflicts(): Promise<ConflictRecord[]>;
   dismissConflict(id: string): Promise<void>;
+  /** Records set aside instead of stalling sync (status.quarantined counts them): read back in the wrong shape, or pulled documents that failed their schema; each with its code and the raw record. */
+  listQuarantined(): Promise<QuarantinedRecord[]>;
 
   exportData(): Promise<unknown>;
   importData(file: unknown): Promise<ImportReport>;
@@ -100,6 +117,12 @@ export interface CreateOutboxOptions {
    * refreshAuth: async () => ({ authorization: `Bearer ${await renewToken()}` })
    */
   readonly refreshAuth?: (() => Promise<Record<string, string> | null>) | undefined;
+  /**
+   * Told when the page cannot journal the writes still unfinished at `pagehide` (code
+   * `journal-unavailable`: no localStorage, or it is full) or the worker refuses a journaled write
+   * replayed at the next start (its own error, e.g. `unknown-collection`). Default: `console.error`.
+   */
+  readonly onJournalError?: ((error: OutboxError) => void) | undefined;
   /** Registers this service worker with workbox-window (e.g. `{ url: '/sw.js', type: 'module' }`); false or absent: none. */
   readonly serviceWorker?: { readonly url: string; readonly type?: 'module' | 'classic' | undefined } | false | undefined;
 }

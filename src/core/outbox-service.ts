@@ -86,6 +86,7 @@ export class OutboxService implements OutboxApi {
   discardDeadLetter: OutboxApi['discardDeadLetter'] = async (id) => this.#open().discardDeadLetter(id);
   listConflicts: OutboxApi['listConflicts'] = async () => this.#open().listConflicts();
   dismissConflict: OutboxApi['dismissConflict'] = async (id) => this.#open().dismissConflict(id);
+  listQuarantined: OutboxApi['listQuarantined'] = async () => this.#open().listQuarantined();
 
   async watch(collection: string, listener: Parameters<OutboxApi['watch']>[1], key?: string): Promise<Unsubscribe> {
     const stop = this.#open().watch(collection, listener, key);

@@ -1,6 +1,7 @@
 import type { ConflictRecord } from '../protocol/conflict-record.ts';
 import type { DeadLetter } from '../protocol/dead-letter.ts';
 import type { PendingWrite } from '../protocol/pending-write.ts';
+import type { QuarantinedRecord } from '../protocol/quarantined-record.ts';
 import type { SyncStatus } from '../protocol/sync-status.ts';
 
 /** The name under which the hook registers itself on the page's global object. */
@@ -29,6 +30,8 @@ export interface DevtoolsSnapshot {
   readonly pending: readonly PendingWrite[];
   readonly deadLetters: readonly DeadLetter[];
   readonly conflicts: readonly ConflictRecord[];
+  /** Records set aside instead of stalling sync, each with its code and the raw record (JSON-safe); absent from hooks older than the quarantine. */
+  readonly quarantined?: readonly QuarantinedRecord[] | undefined;
   /** Epoch ms of the last refresh; null before the first one finished. */
   readonly refreshedAt: number | null;
   readonly refreshError: { readonly code: string; readonly message: string } | null;

@@ -1,6 +1,7 @@
 import type { Outbox } from '../client/outbox.ts';
 import type { WriteId } from '../protocol/ids.ts';
 import type { JsonValue } from '../protocol/json-value.ts';
+import { toJsonSafe } from '../protocol/to-json-safe.ts';
 import {
   DEVTOOLS_GLOBAL,
   DEVTOOLS_HOOK_VERSION,
@@ -17,6 +18,7 @@ type Inspectable = Pick<
   | 'listPending'
   | 'listDeadLetters'
   | 'listConflicts'
+  | 'listQuarantined'
   | 'flush'
   | 'discardPending'
   | 'retryDeadLetter'
@@ -99,6 +101,7 @@ export function installDevtoolsHook(outbox: Inspectable, name = 'default', scope
       pending: [],
       deadLetters: [],
       conflicts: [],
+      quarantined: [],
       refreshedAt: null,
       refreshError: null,
       lastAction: null,
@@ -109,9 +112,17 @@ export function installDevtoolsHook(outbox: Inspectable, name = 'default', scope
         return;
       }
       refreshing = true;
-      Promise.all([outbox.listPending({ limit: DEVTOOLS_PENDING_LIMIT }), outbox.listDeadLetters(), outbox.listConflicts()])
-        .then(([pending, deadLetters, conflicts]) => {
-          entry.snapshot = { ...entry.snapshot, pending, deadLetters, conflicts, refreshedAt: Date.now(), refreshError: null };
+      Promise.all([
+        outbox.listPending({ limit: DEVTOOLS_PENDING_LIMIT }),
+        outbox.listDeadLetters(),
+        outbox.listConflicts(),
+        outbox.listQuarantined(),
+      ])
+        .then(([pending, deadLetters, conflicts, quarantined]) => {
+          // The snapshot crosses as JSON: a quarantined record may hold what JSON cannot (to-json-safe.ts).
+          const safe = quarantined.map((record) => ({ ...record, raw: toJsonSafe(record.raw) }));
+          const lists = { pending, deadLetters, conflicts, quarantined: safe };
+          entry.snapshot = { ...entry.snapshot, ...lists, refreshedAt: Date.now(), refreshError: null };
         })
         .catch((e: unknown) => {
           entry.snapshot = { ...entry.snapshot, refreshError: errorInfo(e) };

@@ -3,6 +3,7 @@ import type { DeadLetter } from './dead-letter.ts';
 import type { WriteId } from './ids.ts';
 import type { JsonValue } from './json-value.ts';
 import type { PendingWrite } from './pending-write.ts';
+import type { QuarantinedRecord } from './quarantined-record.ts';
 import type { SyncStatus } from './sync-status.ts';
 
 /** What a put/delete resolves with, after its transaction has committed. */
@@ -117,6 +118,8 @@ export interface OutboxApi {
   discardDeadLetter(id: WriteId): Promise<void>;
   listConflicts(): Promise<ConflictRecord[]>;
   dismissConflict(id: string): Promise<void>;
+  /** Records set aside instead of stalling sync: read back from the database in the wrong shape, or pulled documents that failed their schema; oldest first, each with its code and the raw record. */
+  listQuarantined(): Promise<QuarantinedRecord[]>;
 
   exportData(): Promise<unknown>;
   importData(file: unknown): Promise<ImportReport>;

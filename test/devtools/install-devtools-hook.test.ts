@@ -23,6 +23,7 @@ function fakeOutbox() {
     listPending: vi.fn(async () => [...pending]),
     listDeadLetters: vi.fn(async () => []),
     listConflicts: vi.fn(async () => []),
+    listQuarantined: vi.fn(async () => []),
     flush: vi.fn(async () => void calls.push('flush')),
     discardPending: vi.fn(async (id: string) => {
       calls.push(`discard:${id}`);

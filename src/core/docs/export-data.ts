@@ -3,6 +3,7 @@ import { EXPORT_FILE_VERSION } from '../../protocol/export-file.ts';
 import type { ClientId } from '../../protocol/ids.ts';
 import type { PendingWrite } from '../../protocol/pending-write.ts';
 import type { StoredDoc } from '../../protocol/stored-doc.ts';
+import { toJsonSafe } from '../../protocol/to-json-safe.ts';
 import type { OutboxStorage, StorageTx } from '../storage/outbox-storage.ts';
 import type { Collection } from './define-collection.ts';
 
@@ -30,7 +31,8 @@ export function exportData(
       docs,
       pendingWrites: await allWrites(tx),
       deadLetters: await tx.listDeadLetters(),
-      quarantined: await tx.listQuarantined(),
+      // As JSON can hold it: a record of the wrong shape may hold what JSON cannot (to-json-safe.ts).
+      quarantined: (await tx.listQuarantined()).map((record) => ({ ...record, raw: toJsonSafe(record.raw) })),
     };
   });
 }

@@ -58,6 +58,7 @@ export function toDocStorePort(store: LocalStore, newId: () => string, now: () =
       notify();
     },
     listConflicts: () => conflictOps.listConflicts(storage),
+    listQuarantined: () => storage.transact('readonly', (tx) => tx.listQuarantined()),
     async dismissConflict(id) {
       await conflictOps.dismissConflict(storage, id);
       notify();

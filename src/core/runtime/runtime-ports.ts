@@ -24,6 +24,7 @@ export interface DocStorePort
     | 'discardDeadLetter'
     | 'listConflicts'
     | 'dismissConflict'
+    | 'listQuarantined'
   > {
   watch(collection: string, listener: (changes: DocChange[]) => void, key?: string): Unsubscribe;
   /** Calls `listener` with every batch of changes committed in this context (to pass on to other contexts). */

@@ -81,6 +81,7 @@ export function fakeOutboxService(): FakeOutboxService {
     discardDeadLetter: unsupported,
     listConflicts: unsupported,
     dismissConflict: unsupported,
+    listQuarantined: unsupported,
     exportData: unsupported,
     importData: unsupported,
     async setAuth() {},
