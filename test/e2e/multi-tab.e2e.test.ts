@@ -117,9 +117,10 @@ describe('every tab in step (issue 5 items 3 and 4)', () => {
     expect(mid.inFlight).toBeGreaterThan(0);
 
     await runner.close();
-    // The server receives the batch the closed tab sent; that tab never hears the answer.
-    await env.proxy.releaseStalled();
+    // The server receives the batch the closed tab sent; that tab never hears the answer. Holding
+    // stops first: the new runner's resend may come at any moment and must not be held for good.
     env.proxy.stallPushes(false);
+    await env.proxy.releaseStalled();
     await expectLockQueue(other, db, { held: 1, pending: 0 });
     await writeEvents(other, 'b', 5);
 

@@ -64,8 +64,10 @@ async function killMidPush(runner: Page, kill: () => Promise<Page>, token: strin
   await writeEvents(runner, 'a', 8);
   await until(async () => (env.proxy.stalledCount > 0 ? true : undefined), 'a push held mid-flight');
   const survivor = await kill();
-  await env.proxy.releaseStalled();
+  // Holding stops before the held push goes on: the new runner's resend may come at any moment,
+  // and a push held after the release would never be answered.
   env.proxy.stallPushes(false);
+  await env.proxy.releaseStalled();
   await survivor.evaluate(() => window.app.outbox.flush());
 
   const docs = await serverDocsOf(env, token, 'events');
