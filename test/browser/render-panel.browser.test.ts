@@ -96,6 +96,31 @@ describe('renderPanel', () => {
     ]);
   });
 
+  test('shows the quarantine: its count in the status, and each record with its code, reason and raw record', () => {
+    const record = {
+      v: 1 as const,
+      id: 'q1',
+      code: 'record-quarantined' as const,
+      store: 'outbox' as const,
+      key: 12,
+      reason: 'outbox chunk: \'writes\' is the string "x"',
+      raw: { writes: 'x' },
+      at: NOW - 60_000,
+    };
+    const root = document.createElement('div');
+    const snap = { ...snapshot, status: { ...snapshot.status, quarantined: 1 }, quarantined: [record] };
+    root.append(...renderPanel(document, snap, NOW, () => {}));
+    const text = root.textContent ?? '';
+    expect(root.querySelector('[data-field="quarantined"] dd')?.textContent).toBe('1');
+    expect(text).toContain('Quarantined (1)');
+    expect(text).toContain('outbox 12');
+    expect(text).toContain('record-quarantined');
+    expect(text).toContain('{"writes":"x"}');
+    // A hook from before the quarantine sends no list: the panel still renders.
+    const { quarantined: _, ...older } = snap;
+    expect(() => renderPanel(document, older, NOW, () => {})).not.toThrow();
+  });
+
   test('describes the last action and its error code', () => {
     expect(describeAction(snapshot)).toBe('retry-dead-letter failed: not-found');
     expect(describeAction({ ...snapshot, lastAction: null })).toBe('');

@@ -55,6 +55,20 @@ async function snapshotWhen(hook: DevtoolsHook, ok: (s: DevtoolsSnapshot) => boo
 }
 
 describe('installDevtoolsHook', () => {
+  test('lists quarantined records in the snapshot, their raw records made JSON-safe', async () => {
+    const scope = {} as Record<string, DevtoolsHook>;
+    const { outbox } = fakeOutbox();
+    const raw = { n: 10n, when: new Date(0), gone: undefined };
+    const record = { v: 1, id: 'q1', code: 'record-quarantined', store: 'docs', key: 'notes/x', reason: 'bad', raw, at: 5 };
+    (outbox as { listQuarantined: () => Promise<unknown[]> }).listQuarantined = async () => [record];
+    installDevtoolsHook(outbox, 'app', scope);
+    const snap = await snapshotWhen(scope[DEVTOOLS_GLOBAL] as DevtoolsHook, (s) => s.refreshedAt !== null);
+    expect(snap.refreshError).toBeNull();
+    expect(snap.quarantined).toEqual([
+      { ...record, raw: { n: '10n', when: { $date: '1970-01-01T00:00:00.000Z' }, gone: { $undefined: true } } },
+    ]);
+  });
+
   test('publishes a JSON snapshot of status and the queue that the panel can read synchronously', async () => {
     const scope = {} as Record<string, DevtoolsHook>;
     const { outbox, pending, publish } = fakeOutbox();
