@@ -44,7 +44,7 @@ function startApp(session: DemoSession): void {
     'div',
     { class: 'stack' },
     dataView(outbox),
-    deviceView(session, () => location.assign('/')),
+    deviceView(outbox, session, () => location.assign('/')),
   );
   mountRouter(document.getElementById('main')!, document.getElementById('nav')!, [
     { path: '/', label: 'Start', view: onboardingView(outbox) },

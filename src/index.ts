@@ -4,6 +4,7 @@
  */
 export { createOutbox, DEFAULT_CALL_TIMEOUT_MS } from './client/create-outbox.ts';
 export type { CollectionName, CollectionTypes, CreateOutboxOptions, Outbox, StatusView } from './client/outbox.ts';
+export type { PendingDatabase } from './core/runtime/list-pending-databases.ts';
 export { OUTBOX_SYNC_TAG } from './core/runtime/worker-rpc.ts';
 export type { ErrorCode } from './error-messages.ts';
 export type { ErrorDetails } from './error-text.ts';

@@ -7,8 +7,14 @@ export interface DemoSession {
 const STORAGE_KEY = 'outbox-demo:session';
 const CODE_PREFIX = 'obx1.';
 
+/** Every user's database name starts with this (see {@link databaseName}). */
+export const DATABASE_PREFIX = 'outbox-demo-';
+
 /** Name of this user's IndexedDB database (also the worker's name, which is how the worker learns it). */
-export const databaseName = (session: DemoSession): string => `outbox-demo-${session.userId}`;
+export const databaseName = (session: DemoSession): string => `${DATABASE_PREFIX}${session.userId}`;
+
+/** The user a database name belongs to (the inverse of {@link databaseName}). */
+export const userOfDatabase = (name: string): string => name.slice(DATABASE_PREFIX.length);
 
 /** The session saved in this profile, if any. */
 export function loadSession(storage: Storage = localStorage): DemoSession | null {

@@ -1,5 +1,6 @@
 import type { OutboxApi } from '../../protocol/outbox-api.ts';
 import type { RefreshAuth } from './auth-refresher.ts';
+import type { PendingDatabase } from './list-pending-databases.ts';
 
 /**
  * What the dedicated worker exposes over Comlink: the {@link OutboxApi} plus a cheap
@@ -15,6 +16,8 @@ export interface WorkerRpc extends OutboxApi {
   dbName(): Promise<string>;
   /** The page's `refreshAuth` (a Comlink proxy), asked for new headers after a 401; null: none. */
   setAuthRefresh(refresh: RefreshAuth | null): Promise<void>;
+  /** The outbox databases on this device named `<prefix>…` that hold unsynced writes (see `listPendingDatabases`). */
+  pendingDatabases(prefix: string): Promise<PendingDatabase[]>;
 }
 
 /** Database name when the app names none. */
