@@ -145,6 +145,13 @@ export function runQuarantineScenarios(label: string, indexedDB: IDBFactory): vo
       expect(await quarantined()).toMatchObject([{ store: 'meta', key: 'pullCursor', raw: { not: 'a cursor' } }]);
     });
 
+    test('a record read twice at once in one transaction is listed once', async () => {
+      const { name, storage, quarantined } = await client(indexedDB);
+      await corrupt(indexedDB, name, 'docs', 'just a string', 'notes/twice');
+      await storage.transact('readwrite', (tx) => Promise.all([tx.getDoc('notes', 'twice'), tx.getDoc('notes', 'twice')]));
+      expect((await quarantined()).map((r) => r.key)).toEqual(['notes/twice']);
+    });
+
     test('a readonly read moves what it found to the quarantine right after it', async () => {
       const { name, storage, quarantined } = await client(indexedDB);
       await corrupt(indexedDB, name, 'docs', ['an', 'array'], 'notes/arr');

@@ -41,7 +41,7 @@ export function checkChunk(key: number, raw: unknown, report: (reason: string, r
       good?.push(asStoredWrite(write));
       continue;
     }
-    report(`pending write in the chunk at ${key}: ${wrong}`, write);
+    report(`pending write ${i} in the chunk at ${key}: ${wrong}`, write);
     good ??= chunk.writes.slice(0, i);
   }
   if (good === undefined) return chunk;

@@ -58,6 +58,8 @@ export function toRecord(entry: QuarantineEntry, stamp: QuarantineStamp): Quaran
 export class Quarantine {
   readonly #writable: boolean;
   readonly #moved: QuarantineEntry[] = [];
+  /** What reads reported, once per record: two reads of one record may both meet it before its removal lands. */
+  readonly #reported = new Set<string>();
   readonly #found = new Map<string, Found>();
   readonly #removals: Promise<unknown>[] = [];
 
@@ -67,8 +69,15 @@ export class Quarantine {
 
   /** Sets a record a read found aside (listed when a readwrite transaction finishes; read again after a readonly one). */
   report(found: Found): void {
-    if (this.#writable) this.#moved.push(found);
-    else this.#found.set(`${found.store}\u0000${String(found.key)}`, found);
+    const record = `${found.store}\u0000${String(found.key)}`;
+    if (!this.#writable) {
+      this.#found.set(record, found);
+      return;
+    }
+    const entry = `${record}\u0000${found.reason}`;
+    if (this.#reported.has(entry)) return;
+    this.#reported.add(entry);
+    this.#moved.push(found);
   }
 
   /** Takes reported records out of their store, now, in a readwrite transaction; a readonly one leaves that to the reread. */
