@@ -28,6 +28,13 @@ describe('createOutbox', () => {
     // @ts-expect-error serviceWorker type is 'module' | 'classic'
     createOutbox<Cols>({ worker: {} as Worker, serviceWorker: { url: '/sw.js', type: 'shared' } });
   });
+
+  test('takes an optional refreshAuth that resolves headers or null', () => {
+    createOutbox<Cols>({ worker: {} as Worker, refreshAuth: async () => ({ authorization: 'Bearer t' }) });
+    createOutbox<Cols>({ worker: {} as Worker, refreshAuth: async () => null });
+    // @ts-expect-error headers are a record of strings
+    createOutbox<Cols>({ worker: {} as Worker, refreshAuth: async () => ({ authorization: 1 }) });
+  });
 });
 
 describe('Outbox', () => {
