@@ -10,6 +10,8 @@ export const clientErrorMessages = {
     `The Outbox worker stopped responding during '${str(d.method)}'. A new worker is being started; repeat the call (writes that had resolved are safe).`,
   'call-timeout': (d: ErrorDetails) =>
     `The call '${str(d.method)}' got no answer from the Outbox worker within ${str(d.ms)} ms. Repeat it; if it keeps timing out the worker is being restarted.`,
+  'journal-unavailable': (d: ErrorDetails) =>
+    `Cannot journal ${str(d.count)} unfinished write(s) (${str(d.reason)}); they are lost if the page goes away first. Use localStorage; free some if full.`,
   'flush-timeout': (d: ErrorDetails) =>
     `Writes could not all be sent within ${str(d.ms)} ms (offline, or the server is down). They stay in this database and are sent once it is open again and the server can be reached.`,
   closed: (d: ErrorDetails) => `This outbox was closed (${str(d.what)}). Create a new one to keep working.`,

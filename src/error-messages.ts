@@ -22,6 +22,8 @@ export const errorMessages = {
     `The key ${str(d.key)} is not valid: it ${str(d.issue)}. Keys are 1–${str(d.max)} UTF-16 code units of well-formed Unicode without U+0000. Nothing was written.`,
   'invalid-write-id': (d: ErrorDetails) =>
     `The write id '${str(d.id)}' given with a put or delete is not valid: ${str(d.issue)}. Leave the id to the client (createOutbox chooses one per write); nothing was written.`,
+  'journal-invalid': (d: ErrorDetails) =>
+    `The page's journal of unfinished writes could not be read (${str(d.issue)}). It was removed; writes made just before the page last went away may be lost.`,
   'value-too-deep': (d: ErrorDetails) =>
     `The value for '${str(d.collection)}/${str(d.key)}' nests arrays and objects deeper than the limit of ${str(d.limit)} levels (or holds a cycle). Flatten it (e.g. store a deep structure as a JSON string); nothing was written.`,
   'too-large': (d: ErrorDetails) =>

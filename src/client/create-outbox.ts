@@ -50,7 +50,7 @@ export function createOutbox<Cols extends CollectionTypes>(options: CreateOutbox
   const status = new StatusHub(connection);
   const watches = new WatchRegistry(connection);
   const stopSignals = relayPageSignals(connection);
-  const writes = journaledWrites(connection, options.onJournalError ?? console.error);
+  const writes = journaledWrites(connection, options.onJournalError ?? console.error, options.dbName);
   const syncTag = () => connection.call('dbName', async (r) => syncTagFor(await r.dbName()));
   const stopSyncTag = options.serviceWorker ? status.subscribe(backgroundSyncOnFailure(syncTag)) : () => {};
   if (options.serviceWorker) void registerServiceWorker(options.serviceWorker);

@@ -118,6 +118,12 @@ export interface CreateOutboxOptions {
    */
   readonly refreshAuth?: (() => Promise<Record<string, string> | null>) | undefined;
   /**
+   * The database the worker serves (its `dbName`), when the page knows it. It names the page's
+   * journal of unfinished writes at once; without it the worker is asked, and a write made
+   * before it answers cannot be journaled if the page goes away meanwhile.
+   */
+  readonly dbName?: string | undefined;
+  /**
    * Told when the page cannot journal the writes still unfinished at `pagehide` (code
    * `journal-unavailable`: no localStorage, or it is full) or the worker refuses a journaled write
    * replayed at the next start (its own error, e.g. `unknown-collection`). Default: `console.error`.

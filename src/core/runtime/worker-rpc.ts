@@ -1,4 +1,5 @@
 import type { OutboxApi } from '../../protocol/outbox-api.ts';
+import type { ReplayReport } from './replay-journal.ts';
 import type { RefreshAuth } from './auth-refresher.ts';
 import type { PendingDatabase } from './list-pending-databases.ts';
 
@@ -14,6 +15,8 @@ export interface WorkerRpc extends OutboxApi {
   ping(): Promise<'pong'>;
   /** The database this worker serves (the page registers the Background Sync tag for it). */
   dbName(): Promise<string>;
+  /** Replays the page's journal (its localStorage text) of writes it never heard commit; see `replayJournal`. */
+  replayJournal(journal: string): Promise<ReplayReport>;
   /** The page's `refreshAuth` (a Comlink proxy), asked for new headers after a 401; null: none. */
   setAuthRefresh(refresh: RefreshAuth | null): Promise<void>;
   /** The outbox databases on this device named `<prefix>…` that hold unsynced writes (see `listPendingDatabases`). */

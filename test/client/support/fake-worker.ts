@@ -13,9 +13,10 @@ export interface FakeWorker extends WorkerLike {
   readonly pings: number;
 }
 
-export function fakeWorker(service: OutboxApi): FakeWorker {
+/** `dbName`: the database the worker says it serves (default 'outbox'). */
+export function fakeWorker(service: OutboxApi, dbName?: string): FakeWorker {
   const { port1, port2 } = new MessageChannel();
-  exposeOutbox(service, port2 as unknown as Parameters<typeof exposeOutbox>[1]);
+  exposeOutbox(service, port2 as unknown as Parameters<typeof exposeOutbox>[1], dbName);
   const errorListeners = new Set<(e: Event) => void>();
   let terminated = false;
   let pings = 0;

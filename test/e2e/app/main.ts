@@ -9,6 +9,7 @@ const outbox = createOutbox<AppDocs>({
   worker: () => new Worker(new URL('./outbox.worker.ts', import.meta.url), { type: 'module', name: db }),
   serviceWorker: params.get('sw') === 'off' ? false : { url: '/sw.js', type: 'module' },
   callTimeoutMs: 5_000,
+  dbName: db,
   // Tests answer the outbox's refresh after a 401 by exposing `outboxRefreshAuth` (page.exposeFunction).
   refreshAuth: async () => (window.outboxRefreshAuth === undefined ? null : window.outboxRefreshAuth()),
 });
