@@ -36,7 +36,10 @@ export interface DrainOutcome {
  * loop: it is sent `online` (backoff reset, push now) and its status snapshots are watched
  * until the outbox is empty or its push failed, so the outcome is still true. Otherwise builds
  * the same core over the same database, pushes until the outbox is empty or the first failure,
- * publishes the resulting status on the channel, and closes everything again.
+ * publishes the resulting status on the channel, and closes everything again. Taking the lock
+ * makes every lease in the database a dead runner's, so that runner's batch goes out in this pass.
+ * A 401 ends the pass with the writes kept: the app's `refreshAuth` lives in a page, and with a
+ * page open its worker holds the lock, so the drain defers to the next page to open.
  */
 export async function drainOutbox(o: DrainOutboxOptions): Promise<DrainOutcome> {
   const channel = o.openChannel(channelName(o.dbName));
