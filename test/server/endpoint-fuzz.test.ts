@@ -10,7 +10,7 @@ import { isErrorCode } from '../../src/error-messages.ts';
 import { randomId } from '../../src/protocol/ids.ts';
 import { pullResponseSchema, sessionResponseSchema } from '../../src/protocol/pull-messages.ts';
 import { pushResponseSchema } from '../../src/protocol/push-messages.ts';
-import { checkProperty } from '../support/property.ts';
+import { checkProperty, LONG_RUN } from '../support/property.ts';
 import {
   type FuzzRequest,
   type FuzzWorld,
@@ -24,6 +24,7 @@ import { put, testClient } from './support/sync-client.ts';
 
 /** Generated requests per endpoint in CI; OUTBOX_LONG=1 multiplies by 20. */
 const RUNS = 1000;
+const TIMEOUT_MS = LONG_RUN ? 3_600_000 : 300_000;
 const LIMITS = { maxWritesPerPush: 20, maxBodyBytes: 64 * 1024, maxDocBytes: 2048 };
 const CURSOR = /^(0|[1-9][0-9]{0,18})$/;
 const LIMIT = /^[1-9][0-9]{0,3}$/;
@@ -114,82 +115,102 @@ describe('endpoint fuzzing (in-process)', () => {
     return undefined;
   }
 
-  test('answers 1,000 generated pushes with a JSON 4xx and a known code, or a 200 for a valid one; never a 5xx', async () => {
-    await checkProperty(
-      RUNS,
-      fc.asyncProperty(pushRequests(world), async (r) => {
-        const res = await send(r);
-        const body = await checkAnswer('push', r, res, r.method === 'POST' && r.auth !== 'bad' && isUtf8(r.body));
-        if (body === undefined || r.auth !== 'valid') return;
-        const sent = JSON.parse(String(r.body)) as { writes: { collection: string; key: string }[] };
-        for (const [i, result] of pushResponseSchema.parse(body).results.entries()) {
-          const w = sent.writes[i]!;
-          if (result.status === 'applied') applied.set(`${w.collection}/${w.key}`, result.version);
-        }
-      }),
-    );
-  }, 300_000);
+  test(
+    'answers 1,000 generated pushes with a JSON 4xx and a known code, or a 200 for a valid one; never a 5xx',
+    async () => {
+      await checkProperty(
+        RUNS,
+        fc.asyncProperty(pushRequests(world), async (r) => {
+          const res = await send(r);
+          const body = await checkAnswer('push', r, res, r.method === 'POST' && r.auth !== 'bad' && isUtf8(r.body));
+          if (body === undefined || r.auth !== 'valid') return;
+          const sent = JSON.parse(String(r.body)) as { writes: { collection: string; key: string }[] };
+          for (const [i, result] of pushResponseSchema.parse(body).results.entries()) {
+            const w = sent.writes[i]!;
+            if (result.status === 'applied') applied.set(`${w.collection}/${w.key}`, result.version);
+          }
+        }),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  test('answers 1,000 generated pulls with 200 exactly when the query follows the grammar, else a JSON 4xx', async () => {
-    await checkProperty(
-      RUNS,
-      fc.asyncProperty(pullRequests(world), async (r) => {
-        const res = await send(r);
-        const valid = (r.method === 'GET' || r.method === 'HEAD') && r.auth !== 'bad' && validPullQuery(r.path);
-        const body = await checkAnswer('pull', r, res, valid);
-        if (valid && r.method === 'GET') expect(res.status).toBe(200);
-        if (body !== undefined) pullResponseSchema.parse(body);
-      }),
-    );
-  }, 300_000);
+  test(
+    'answers 1,000 generated pulls with 200 exactly when the query follows the grammar, else a JSON 4xx',
+    async () => {
+      await checkProperty(
+        RUNS,
+        fc.asyncProperty(pullRequests(world), async (r) => {
+          const res = await send(r);
+          const valid = (r.method === 'GET' || r.method === 'HEAD') && r.auth !== 'bad' && validPullQuery(r.path);
+          const body = await checkAnswer('pull', r, res, valid);
+          if (valid && r.method === 'GET') expect(res.status).toBe(200);
+          if (body !== undefined) pullResponseSchema.parse(body);
+        }),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  test('answers 1,000 generated session requests with a session, 429 session-rate-limited or a JSON 4xx', async () => {
-    await checkProperty(
-      RUNS,
-      fc.asyncProperty(sessionRequests(), async (r) => {
-        const res = await send(r);
-        const body = await checkAnswer('session', r, res, r.method === 'POST');
-        if (body !== undefined) sessionResponseSchema.parse(body);
-      }),
-    );
-  }, 300_000);
+  test(
+    'answers 1,000 generated session requests with a session, 429 session-rate-limited or a JSON 4xx',
+    async () => {
+      await checkProperty(
+        RUNS,
+        fc.asyncProperty(sessionRequests(), async (r) => {
+          const res = await send(r);
+          const body = await checkAnswer('session', r, res, r.method === 'POST');
+          if (body !== undefined) sessionResponseSchema.parse(body);
+        }),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  test('answers 1,000 generated health checks with ok or a JSON 4xx', async () => {
-    await checkProperty(
-      RUNS,
-      fc.asyncProperty(healthRequests(world), async (r) => {
-        const res = await send(r);
-        const body = await checkAnswer('health', r, res, r.method === 'GET' || r.method === 'HEAD');
-        if (body !== undefined) expect(body).toEqual({ ok: true, store: 'pglite' });
-      }),
-    );
-  }, 300_000);
+  test(
+    'answers 1,000 generated health checks with ok or a JSON 4xx',
+    async () => {
+      await checkProperty(
+        RUNS,
+        fc.asyncProperty(healthRequests(world), async (r) => {
+          const res = await send(r);
+          const body = await checkAnswer('health', r, res, r.method === 'GET' || r.method === 'HEAD');
+          if (body !== undefined) expect(body).toEqual({ ok: true, store: 'pglite' });
+        }),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  test('answers 1,000 requests to unknown routes with a JSON 4xx', async () => {
-    const routes = new Set([
-      'POST /v1/push',
-      'GET /v1/pull',
-      'HEAD /v1/pull',
-      'POST /v1/session',
-      'GET /v1/health',
-      'HEAD /v1/health',
-    ]);
-    await checkProperty(
-      RUNS,
-      fc.asyncProperty(unknownRouteRequests(world), async (r) => {
-        let res: Response;
-        try {
-          res = await send(r);
-        } catch (e) {
-          // A path no Request can carry never reaches a server; nothing to check.
-          if (e instanceof TypeError) return;
-          throw e;
-        }
-        const route = `${r.method} ${new URL(`http://x${r.path}`).pathname}`;
-        await checkAnswer('unknown route', r, res, routes.has(route));
-      }),
-    );
-  }, 300_000);
+  test(
+    'answers 1,000 requests to unknown routes with a JSON 4xx',
+    async () => {
+      const routes = new Set([
+        'POST /v1/push',
+        'GET /v1/pull',
+        'HEAD /v1/pull',
+        'POST /v1/session',
+        'GET /v1/health',
+        'HEAD /v1/health',
+      ]);
+      await checkProperty(
+        RUNS,
+        fc.asyncProperty(unknownRouteRequests(world), async (r) => {
+          let res: Response;
+          try {
+            res = await send(r);
+          } catch (e) {
+            // A path no Request can carry never reaches a server; nothing to check.
+            if (e instanceof TypeError) return;
+            throw e;
+          }
+          const route = `${r.method} ${new URL(`http://x${r.path}`).pathname}`;
+          await checkAnswer('unknown route', r, res, routes.has(route));
+        }),
+      );
+    },
+    TIMEOUT_MS,
+  );
 
   test('after the fuzzing: stays up, logged no error, stored only what 200 answers applied, and left the victim alone', async () => {
     expect((await app.request('/v1/health')).status).toBe(200);

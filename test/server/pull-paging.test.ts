@@ -11,7 +11,7 @@ import { createSyncStore } from '../../server/store/sync-store.ts';
 import { randomId } from '../../src/protocol/ids.ts';
 import type { Change, PullResponse } from '../../src/protocol/pull-messages.ts';
 import type { WireWrite } from '../../src/protocol/push-messages.ts';
-import { checkProperty } from '../support/property.ts';
+import { checkProperty, LONG_RUN } from '../support/property.ts';
 import { createTestSchema, requirePostgres } from './support/postgres.ts';
 import { del, put, type Send, type TestClient, testClient } from './support/sync-client.ts';
 
@@ -145,59 +145,63 @@ function runPullPaging(name: string, factory: PagingFactory): void {
       expect(cursor).toBe('11');
     });
 
-    test('delivers every live change up to its final cursor exactly once, ascending, and never another user’s', async () => {
-      await checkProperty(
-        50,
-        fc.asyncProperty(historyArb, async (h: History) => {
-          seen.histories++;
-          await restartChangeIds(10n ** BigInt(h.exponent) - BigInt(h.below));
-          const users = [0, 1, 2].map(() => {
-            const userId = randomId();
-            const token = issueToken(secret, userId, 600_000);
-            return { userId, clients: [0, 1].map(() => testClient(send, token)), seq: [0, 0] };
-          });
-          // The version each user's documents have on the server, from the push answers.
-          const versions = users.map(() => new Map<string, number>());
-          let mid: { user: number; cursor: bigint } | undefined;
-          const midAt = h.midPass.at % h.pushes.length;
-          for (const [i, p] of h.pushes.entries()) {
-            const u = users[p.user]!;
-            const writes: WireWrite[] = p.writes.map((w) => {
-              const seq = ++u.seq[p.client]!;
-              const current = versions[p.user]!.get(`${w.collection}/${w.key}`) ?? 0;
-              const base = w.based === 'current' ? current : current + 1;
-              const baseVersion = base === 0 ? null : base;
-              return w.op === 'put'
-                ? put(seq, w.key, { user: p.user, seq, at: i }, baseVersion, w.collection)
-                : del(seq, w.key, baseVersion, w.collection);
+    test(
+      'delivers every live change up to its final cursor exactly once, ascending, and never another user’s',
+      async () => {
+        await checkProperty(
+          50,
+          fc.asyncProperty(historyArb, async (h: History) => {
+            seen.histories++;
+            await restartChangeIds(10n ** BigInt(h.exponent) - BigInt(h.below));
+            const users = [0, 1, 2].map(() => {
+              const userId = randomId();
+              const token = issueToken(secret, userId, 600_000);
+              return { userId, clients: [0, 1].map(() => testClient(send, token)), seq: [0, 0] };
             });
-            const answer = await u.clients[p.client]!.pushOk(writes);
-            for (const [j, r] of answer.results.entries()) {
-              const w = p.writes[j]!;
-              if (r.status === 'applied') versions[p.user]!.set(`${w.collection}/${w.key}`, r.version);
+            // The version each user's documents have on the server, from the push answers.
+            const versions = users.map(() => new Map<string, number>());
+            let mid: { user: number; cursor: bigint } | undefined;
+            const midAt = h.midPass.at % h.pushes.length;
+            for (const [i, p] of h.pushes.entries()) {
+              const u = users[p.user]!;
+              const writes: WireWrite[] = p.writes.map((w) => {
+                const seq = ++u.seq[p.client]!;
+                const current = versions[p.user]!.get(`${w.collection}/${w.key}`) ?? 0;
+                const base = w.based === 'current' ? current : current + 1;
+                const baseVersion = base === 0 ? null : base;
+                return w.op === 'put'
+                  ? put(seq, w.key, { user: p.user, seq, at: i }, baseVersion, w.collection)
+                  : del(seq, w.key, baseVersion, w.collection);
+              });
+              const answer = await u.clients[p.client]!.pushOk(writes);
+              for (const [j, r] of answer.results.entries()) {
+                const w = p.writes[j]!;
+                if (r.status === 'applied') versions[p.user]!.set(`${w.collection}/${w.key}`, r.version);
+              }
+              if (i === midAt) {
+                const m = users[h.midPass.user]!;
+                mid = { user: h.midPass.user, cursor: await checkPass(m.clients[0]!, m.userId, 0n, h.midPass.limit) };
+              }
             }
-            if (i === midAt) {
-              const m = users[h.midPass.user]!;
-              mid = { user: h.midPass.user, cursor: await checkPass(m.clients[0]!, m.userId, 0n, h.midPass.limit) };
+            // A device that pulled mid-history and carries on from its cursor sees exactly what changed since.
+            const m = users[mid!.user]!;
+            await checkPass(m.clients[1]!, m.userId, mid!.cursor, h.midPass.limit);
+            for (const [ui, u] of users.entries()) {
+              const ids = (await truth(u.userId)).map((r) => r.id);
+              // The feed holds exactly the documents that some push applied.
+              expect(ids.length).toBe(versions[ui]!.size);
+              for (const pass of h.finalPasses) {
+                // Start at 0, at a handed-out cursor, or just beside one.
+                const pick = pass.start % (ids.length * 3 + 1);
+                const start = pick === 0 ? 0n : ids[(pick - 1) % ids.length]! + BigInt(((pick - 1) % 3) - 1);
+                await checkPass(u.clients[0]!, u.userId, start, pass.limit);
+              }
             }
-          }
-          // A device that pulled mid-history and carries on from its cursor sees exactly what changed since.
-          const m = users[mid!.user]!;
-          await checkPass(m.clients[1]!, m.userId, mid!.cursor, h.midPass.limit);
-          for (const [ui, u] of users.entries()) {
-            const ids = (await truth(u.userId)).map((r) => r.id);
-            // The feed holds exactly the documents that some push applied.
-            expect(ids.length).toBe(versions[ui]!.size);
-            for (const pass of h.finalPasses) {
-              // Start at 0, at a handed-out cursor, or just beside one.
-              const pick = pass.start % (ids.length * 3 + 1);
-              const start = pick === 0 ? 0n : ids[(pick - 1) % ids.length]! + BigInt(((pick - 1) % 3) - 1);
-              await checkPass(u.clients[0]!, u.userId, start, pass.limit);
-            }
-          }
-        }),
-      );
-    }, 120_000);
+          }),
+        );
+      },
+      LONG_RUN ? 3_600_000 : 120_000,
+    );
   });
 }
 
