@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { defineCollection } from '../../../src/core/docs/define-collection.ts';
+import { drainOutbox } from '../../../src/core/runtime/drain-outbox.ts';
 import { openOutboxCore } from '../../../src/core/runtime/open-outbox-core.ts';
 import { createMemoryOutboxStorage } from '../../../src/core/storage/memory-outbox-storage.ts';
 import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts';
@@ -86,6 +87,34 @@ describe('createRunner', () => {
     expect(next.status.current).toMatchObject({ pending: 0, deadLetters: 0 });
     await next.flush();
     next.close();
+  });
+
+  test("lets the service worker's drain, on taking the free lock, send a dead runner's batch in its one pass", async () => {
+    const clock = new FakeClock();
+    const storage = createMemoryOutboxStorage(`takeover-${Math.random()}`);
+    const server = serverFetch((n) => n === 1);
+    const tab = await core(storage, clock, server.fetch);
+    for (let i = 0; i < 2; i++) await tab.local.put('notes', `n${i}`, { text: `note ${i}` });
+    (await tab.createRunner()).start();
+    await server.firstPush;
+
+    const outcome = await drainOutbox({
+      dbName: storage.name,
+      openStorage: async () => storage,
+      locks: { request: (_name, _options, fn) => fn({}) },
+      openChannel: () => ({ postMessage: () => {}, onmessage: null, close: () => {} }),
+      collections: [notes],
+      serverUrl: 'https://sync.test',
+      fetch: server.fetch,
+      clock,
+      timers: clock,
+      random: () => 0.5,
+      policy: { leaseMs: 60_000 },
+    });
+
+    expect(outcome).toEqual({ kind: 'drained', remaining: 0, error: undefined });
+    expect(server.pushes).toEqual(['1,2', '1,2']);
+    expect(clock.now()).toBe(T0);
   });
 
   test('leaves a database without leases as it is', async () => {
