@@ -33,6 +33,8 @@ function startApp(session: DemoSession): void {
     // The worker learns its database name from its own name (see outbox.worker.ts).
     worker: () => new Worker(new URL('./outbox.worker.ts', import.meta.url), { type: 'module', name: databaseName(session) }),
     serviceWorker: { url: '/sw.js', type: 'module' },
+    // Names the journal of unfinished writes at once: a theme picked just before a reload is kept.
+    dbName: databaseName(session),
   });
   void outbox.setAuth({ authorization: `Bearer ${session.token}` });
   // Lets the Outbox DevTools panel (manifest.json at the project root) inspect this queue.
