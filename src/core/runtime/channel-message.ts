@@ -26,7 +26,14 @@ const SIGNALS = new Set(['online', 'visible', 'paused', 'auth']);
 /** Whether `data` is a well-formed {@link ChannelMessage}. */
 export function isChannelMessage(data: unknown): data is ChannelMessage {
   if (typeof data !== 'object' || data === null) return false;
-  const m = data as { type?: unknown; status?: unknown; name?: unknown; value?: unknown; changes?: unknown; collections?: unknown };
+  const m = data as {
+    type?: unknown;
+    status?: unknown;
+    name?: unknown;
+    value?: unknown;
+    changes?: unknown;
+    collections?: unknown;
+  };
   switch (m.type) {
     case 'kick':
     case 'status-request':

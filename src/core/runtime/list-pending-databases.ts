@@ -27,7 +27,7 @@ export interface PendingDatabasesDeps {
 export async function listPendingDatabases(prefix: string, deps: PendingDatabasesDeps): Promise<PendingDatabase[]> {
   const names = (await deps.databases())
     .map((d) => d.name)
-    .filter((name): name is string => name !== undefined && name.startsWith(prefix))
+    .filter((name): name is string => name?.startsWith(prefix) === true)
     .sort();
   const found: PendingDatabase[] = [];
   for (const name of names) {

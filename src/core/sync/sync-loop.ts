@@ -365,9 +365,8 @@ export class SyncLoop {
     },
     deadLettered: async (letters: DeadLetter[]): Promise<void> => {
       this.#waiters.deadLettered(letters);
-      if (letters.length > 0) {
-        this.#o.store.emitChanges(await readDocChangesNow(this.#o.storage, letters.map((l) => l.write), 'remote'));
-      }
+      const docs = letters.map((l) => l.write);
+      if (docs.length > 0) this.#o.store.emitChanges(await readDocChangesNow(this.#o.storage, docs, 'remote'));
       await this.#refreshCounts();
     },
   };
