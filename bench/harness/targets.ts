@@ -46,6 +46,7 @@ export function judgeTargets(rows: readonly RowSummary[]): TargetVerdict[] {
   const longTasks = maxExtra(rows, 'outbox-drain-memory', 'longTasks');
   const heap10 = extra(rows, 'outbox-drain-memory', 'peakHeapMB');
   const heap100 = extra(rows, 'outbox-drain-memory-10x', 'peakHeapMB');
+  const slowestTakeover = maxExtra(rows, 'outbox-takeover', 'takeoverMsMax');
   return [
     ratioTarget(
       'concurrent worker puts ≥ 80% of the one-transaction limit (issue 2)',
@@ -83,6 +84,11 @@ export function judgeTargets(rows: readonly RowSummary[]): TargetVerdict[] {
           ? 'not measured'
           : `${fmt(heap100)} MB vs ${fmt(heap10)} MB = ${fmt(heap100 / heap10)}×`,
       met: heap10 === undefined || heap100 === undefined ? undefined : heap100 <= 2 * heap10,
+    },
+    {
+      target: 'takeover of a runner that died mid-push ≤ 1 s (every takeover)',
+      measured: slowestTakeover === undefined ? 'not measured' : `slowest ${fmt(slowestTakeover)} ms`,
+      met: slowestTakeover === undefined ? undefined : slowestTakeover <= 1_000,
     },
   ];
 }
