@@ -43,7 +43,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     );
   }
   app.use(timeout(limits.requestTimeoutMs));
-  const auth = authenticate(options.verify ?? createBearerVerify(options.secret, now), options.rateLimit, now);
+  const auth = authenticate(options.verify ?? createBearerVerify(options.secret, now), rateLimiter(options, now));
   app.post('/v1/push', auth, pushRoute(deps));
   app.get('/v1/pull', auth, pullRoute(deps));
   app.get('/v1/health', healthRoute(deps));
@@ -116,16 +116,28 @@ function timeout(ms: number): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * The per-user request budget: on PostgreSQL one bucket per user in the database, shared by every
+ * instance (so N instances do not give N times the budget); on PGlite (one process) in memory.
+ * Returns undefined when rate limiting is off.
+ */
+function rateLimiter(options: CreateAppOptions, now: () => number): ((userId: string) => Promise<number>) | undefined {
+  if (options.rateLimit === false) return undefined;
+  const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const shared = options.store.takeRequestToken;
+  if (shared !== undefined) return (userId) => shared(userId, limit);
+  const bucket = createTokenBucket(limit, now);
+  return async (userId) => bucket.take(userId);
+}
+
 function authenticate(
   verify: (request: Request) => Promise<string>,
-  rateLimit: AppBehaviour['rateLimit'],
-  now: () => number,
+  take: ((userId: string) => Promise<number>) | undefined,
 ): MiddlewareHandler<AppEnv> {
-  const bucket = rateLimit === false ? undefined : createTokenBucket(rateLimit ?? DEFAULT_RATE_LIMIT, now);
   return async (c, next) => {
     const userId = await verify(c.req.raw);
     c.set('userId', userId);
-    const retryAfterS = bucket?.take(userId) ?? 0;
+    const retryAfterS = (await take?.(userId)) ?? 0;
     if (retryAfterS > 0) throw new OutboxError('rate-limited', { retryAfterS });
     await next();
   };

@@ -65,6 +65,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX docs_tombstone_age ON docs (changed_at) WHERE deleted`,
     ],
   },
+  {
+    version: 3,
+    name: 'rate-buckets',
+    statements: [
+      // One token bucket per user, shared by every instance on this database (server/store/shared-token-bucket.ts).
+      `CREATE TABLE rate_buckets (
+        user_id text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at_ms double precision NOT NULL,
+        granted boolean NOT NULL)`,
+    ],
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that keeps two starting servers from migrating at once. */

@@ -3,6 +3,7 @@ import type { Change } from '../../src/protocol/pull-messages.ts';
 import type { FinalResult, PushRequest, WriteResult } from '../../src/protocol/push-messages.ts';
 import { type DocState, decideBatch, docKey } from './decide-batch.ts';
 import { assertCursorKept, type PruneCounts, pruneExpired } from './retention.ts';
+import { takeSharedToken } from './shared-token-bucket.ts';
 import type { SqlDriver, SqlRunner } from './sql-driver.ts';
 
 /** One page of a user's compacted change feed. */
@@ -32,6 +33,13 @@ export interface SyncStore {
    * than `cutoffMs` (epoch ms, server clock), at most `maxRows` of each. See docs/PROTOCOL.md.
    */
   prune(cutoffMs: number, maxRows: number): Promise<PruneCounts>;
+  /**
+   * PostgreSQL only: takes a request token from the user's bucket shared by all instances
+   * (0 = go on, else seconds to wait). PGlite serves one process, whose in-memory bucket suffices.
+   */
+  readonly takeRequestToken?:
+    | ((userId: string, limit: { readonly burst: number; readonly perSecond: number }) => Promise<number>)
+    | undefined;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +72,7 @@ export function createSyncStore(driver: SqlDriver): SyncStore {
       return page;
     },
     prune: (cutoffMs, maxRows) => pruneExpired(driver, cutoffMs, maxRows),
+    takeRequestToken: driver.kind === 'postgres' ? (userId, limit) => takeSharedToken(driver, userId, limit) : undefined,
     ping: async () => {
       await driver.query('SELECT 1');
     },
