@@ -42,6 +42,8 @@ export class OutboxService implements OutboxApi {
   readonly #stopChanges: Unsubscribe;
   /** Collections watched through this service (announced to the other contexts). */
   readonly #watching = new Set<string>();
+  /** Collections watched in other contexts, as they announced: only their changes are posted. */
+  readonly #watchedElsewhere = new Set<string>();
   #runner: SyncRunnerPort | undefined;
   #refreshAuth: RefreshAuth | null = null;
   #closed = false;
@@ -56,7 +58,10 @@ export class OutboxService implements OutboxApi {
     };
     this.#stopCommitted = deps.store.onWritesCommitted(() => this.#kick());
     // Every context's watchers see every context's changes (acks made by the runner of another tab included).
-    this.#stopChanges = deps.store.onChanges((changes) => this.#post({ type: 'changes', changes }));
+    this.#stopChanges = deps.store.onChanges((changes) => {
+      const watched = changes.filter((c) => this.#watchedElsewhere.has(c.collection));
+      if (watched.length > 0) this.#post({ type: 'changes', changes: watched });
+    });
     this.#leadership = new Leadership(deps.locks, syncLockName(deps.dbName), () => this.#lead());
     this.#post({ type: 'status-request' });
   }
@@ -206,6 +211,7 @@ export class OutboxService implements OutboxApi {
       return;
     }
     if (m.type === 'watching') {
+      for (const name of m.collections) this.#watchedElsewhere.add(name);
       this.#deps.store.watchElsewhere(m.collections);
       return;
     }

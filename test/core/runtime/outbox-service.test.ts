@@ -234,6 +234,25 @@ describe('OutboxService', () => {
     expect(a.isRunner).toBe(true);
   });
 
+  test('posts changes only for collections another tab watches', async () => {
+    const o = origin();
+    await o.tab(1);
+    const b = await o.tab(2);
+    await b.watch('notes', () => {});
+    await vi.waitFor(() => expect(o.feeds[1]?.elsewhere).toContain('notes'));
+    const change = (collection: string): DocChange => ({
+      collection,
+      key: 'k',
+      op: 'put',
+      value: 1,
+      version: 1,
+      pendingWrites: 0,
+      source: 'remote',
+    });
+    o.feeds[1]?.emit([change('prefs'), change('notes')]);
+    await vi.waitFor(() => expect(o.feeds[2]?.relayed.map((c) => c.collection)).toEqual(['notes']));
+  });
+
   test('tells the other tabs which collections it watches, newcomers included', async () => {
     const o = origin();
     const a = await o.tab(1);
