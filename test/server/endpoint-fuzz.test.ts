@@ -54,7 +54,11 @@ function validPullQuery(path: string): boolean {
 describe('endpoint fuzzing (in-process)', () => {
   const secret = randomBytes(32);
   const world: FuzzWorld = { secret, userId: randomId(), clientId: randomId(), victimClientId: randomId() };
-  const victimToken = issueToken(secret, randomId(), 3_600_000);
+  const victimId = randomId();
+  const victimToken = issueToken(secret, victimId, 3_600_000);
+  /** Cursors past everything the fuzz user and the victim held so far. */
+  let ownCursor = '0';
+  let victimCursor = '0';
   let store: SyncStore;
   let app: ReturnType<typeof createApp>;
   const errorLines: unknown[] = [];
@@ -77,8 +81,9 @@ describe('endpoint fuzzing (in-process)', () => {
     };
     app = createApp({ store, secret, rateLimit: false, limits: LIMITS, log });
     // The victim owns a client id the fuzzer sometimes sends, and documents it must never see change.
-    await victim().pushOk([put(1, 'a', { mine: true }), put(2, 'b', [1, 2, 3], null, 'tasks')]);
+    await victim().pushOk([put(1, 'v1', { mine: true }, null, 'private'), put(2, 'v2', [1, 2, 3], null, 'private')]);
     victimFeedBefore = await victim().pullAll();
+    victimCursor = (await store.pull(victimId, '0', 1000)).cursor;
   });
   afterAll(async () => {
     for (const [name, t] of tally) {
@@ -123,12 +128,20 @@ describe('endpoint fuzzing (in-process)', () => {
         fc.asyncProperty(pushRequests(world), async (r) => {
           const res = await send(r);
           const body = await checkAnswer('push', r, res, r.method === 'POST' && r.auth !== 'bad' && isUtf8(r.body));
-          if (body === undefined || r.auth !== 'valid') return;
-          const sent = JSON.parse(String(r.body)) as { writes: { collection: string; key: string }[] };
-          for (const [i, result] of pushResponseSchema.parse(body).results.entries()) {
-            const w = sent.writes[i]!;
-            if (result.status === 'applied') applied.set(`${w.collection}/${w.key}`, result.version);
+          // What this request stored for the fuzz user, read straight from the store: exactly what a 200 applied.
+          const stored = await store.pull(world.userId, ownCursor, 1000);
+          ownCursor = stored.cursor;
+          const expected = new Map<string, number>();
+          if (body !== undefined && r.auth === 'valid') {
+            const sent = JSON.parse(String(r.body)) as { writes: { collection: string; key: string }[] };
+            for (const [i, result] of pushResponseSchema.parse(body).results.entries()) {
+              const w = sent.writes[i]!;
+              if (result.status === 'applied') expected.set(`${w.collection}/${w.key}`, result.version);
+            }
           }
+          expect(new Map(stored.changes.map((c) => [`${c.collection}/${c.key}`, c.version]))).toEqual(expected);
+          for (const [k, v] of expected) applied.set(k, v);
+          expect((await store.pull(victimId, victimCursor, 1)).changes).toEqual([]);
         }),
       );
     },
@@ -145,7 +158,10 @@ describe('endpoint fuzzing (in-process)', () => {
           const valid = (r.method === 'GET' || r.method === 'HEAD') && r.auth !== 'bad' && validPullQuery(r.path);
           const body = await checkAnswer('pull', r, res, valid);
           if (valid && r.method === 'GET') expect(res.status).toBe(200);
-          if (body !== undefined) pullResponseSchema.parse(body);
+          if (body !== undefined) {
+            // Never the victim's documents (only it writes to the 'private' collection).
+            expect(pullResponseSchema.parse(body).changes.filter((c) => c.collection === 'private')).toEqual([]);
+          }
         }),
       );
     },
