@@ -9,10 +9,18 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-/** Starts the reference server (port 0) with CORS for `pageOrigin`, no rate limit and no request log. */
+/** Starts the reference server (port 0) with CORS for `pageOrigin`, no rate or session limit and no request log. */
 export async function startReferenceServer(pageOrigin: string): Promise<ReferenceServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'outbox-bench-pglite-'));
-  const server = await startServer({ port: 0, dataDir, corsOrigin: pageOrigin, rateLimit: false, log: () => {} });
+  // Every measured drain run mints a session from 127.0.0.1: no session limit here, as no rate limit.
+  const server = await startServer({
+    port: 0,
+    dataDir,
+    corsOrigin: pageOrigin,
+    rateLimit: false,
+    sessionRateLimit: false,
+    log: () => {},
+  });
   return {
     origin: server.url,
     close: async () => {
