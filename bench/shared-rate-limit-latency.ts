@@ -5,8 +5,9 @@
  *   node --import tsx bench/shared-rate-limit-latency.ts [--pushes 400] [--writes 10] [--rounds 3]
  *
  * Uses TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) in a fresh schema.
- * One client pushes `pushes` batches of `writes` new documents over a real socket, one at a
- * time, with each setting in turn, `rounds` times alternating; prints the median and p95 per setting.
+ * Two servers (rate limit off; shared bucket) on one schema; one user pushes `pushes` batches of
+ * `writes` new documents to each over a real socket, one at a time, alternating push by push so
+ * both see the same machine load; `rounds` times. Prints the median and p95 per setting.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -30,15 +31,28 @@ await admin.unsafe(`CREATE SCHEMA ${schema}`);
 const databaseUrl = `${base}${base.includes('?') ? '&' : '?'}search_path=${schema}`;
 const secret = randomBytes(32);
 
-async function measure(rateLimit: false | { burst: number; perSecond: number }): Promise<number[]> {
-  const server = await startServer({ databaseUrl, dataDir: 'memory', secret, rateLimit, log: () => undefined });
-  const token = issueToken(secret, randomId(), 600_000);
-  const clientId = randomId();
-  const ms: number[] = [];
+/** One server per setting, both up at once; pushes alternate between them so both see the same machine load. */
+async function measure(): Promise<{ off: number[]; shared: number[] }> {
+  const off = await startServer({ databaseUrl, dataDir: 'memory', secret, rateLimit: false, log: () => undefined });
+  const limit = { burst: 1_000_000, perSecond: 1_000_000 };
+  const shared = await startServer({
+    databaseUrl,
+    dataDir: 'memory',
+    secret,
+    rateLimit: limit,
+    sharedRateLimit: true,
+    log: () => undefined,
+  });
+  const ms = { off: [] as number[], shared: [] as number[] };
   try {
-    for (let p = 0; p < pushes; p++) {
+    const clients = { off: randomId(), shared: randomId() };
+    const token = issueToken(secret, randomId(), 600_000);
+    for (let p = 0; p < pushes * 2; p++) {
+      const name = p % 2 === 0 ? 'off' : 'shared';
+      const url = name === 'off' ? off.url : shared.url;
+      const n = Math.floor(p / 2);
       const batch = Array.from({ length: writes }, (_, i) => {
-        const seq = p * writes + i + 1;
+        const seq = n * writes + i + 1;
         return {
           seq,
           id: randomId(),
@@ -51,17 +65,17 @@ async function measure(rateLimit: false | { burst: number; perSecond: number }):
         };
       });
       const started = performance.now();
-      const res = await fetch(`${server.url}/v1/push`, {
+      const res = await fetch(`${url}/v1/push`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ protocol: 1, clientId, writes: batch }),
+        body: JSON.stringify({ protocol: 1, clientId: clients[name], writes: batch }),
       });
       await res.text();
       if (res.status !== 200) throw new Error(`push answered ${res.status}`);
-      ms.push(performance.now() - started);
+      ms[name].push(performance.now() - started);
     }
   } finally {
-    await server.close();
+    await Promise.all([off.close(), shared.close()]);
   }
   return ms;
 }
@@ -70,8 +84,9 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const results = { off: [] as number[], shared: [] as number[] };
 try {
   for (let r = 0; r < rounds; r++) {
-    results.off.push(...(await measure(false)));
-    results.shared.push(...(await measure({ burst: 1_000_000, perSecond: 1_000_000 })));
+    const ms = await measure();
+    results.off.push(...ms.off);
+    results.shared.push(...ms.shared);
   }
 } finally {
   await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);

@@ -117,14 +117,14 @@ function timeout(ms: number): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * The per-user request budget: on PostgreSQL one bucket per user in the database, shared by every
- * instance (so N instances do not give N times the budget); on PGlite (one process) in memory.
- * Returns undefined when rate limiting is off.
+ * The per-user request budget: in memory, or with `sharedRateLimit` on PostgreSQL one bucket per
+ * user in the database, shared by every instance (so N instances do not give N times the budget;
+ * PGlite serves one process, whose memory suffices). Returns undefined when rate limiting is off.
  */
 function rateLimiter(options: CreateAppOptions, now: () => number): ((userId: string) => Promise<number>) | undefined {
   if (options.rateLimit === false) return undefined;
   const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const shared = options.store.takeRequestToken;
+  const shared = options.sharedRateLimit === true ? options.store.takeRequestToken : undefined;
   if (shared !== undefined) return (userId) => shared(userId, limit);
   const bucket = createTokenBucket(limit, now);
   return async (userId) => bucket.take(userId);

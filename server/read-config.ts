@@ -18,6 +18,7 @@ export const SETTINGS = {
   'token-ttl-ms': 'TOKEN_TTL_MS',
   'rate-limit-burst': 'RATE_LIMIT_BURST',
   'rate-limit-per-second': 'RATE_LIMIT_PER_SECOND',
+  'rate-limit-shared': 'RATE_LIMIT_SHARED',
   'session-rate-limit-burst': 'SESSION_RATE_LIMIT_BURST',
   'session-rate-limit-per-second': 'SESSION_RATE_LIMIT_PER_SECOND',
   'trusted-proxies': 'TRUSTED_PROXIES',
@@ -46,6 +47,13 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     if (!Number.isFinite(n) || n < 0)
       throw new Error(`--${name} / ${SETTINGS[name]} must be a non-negative number, got '${raw}'.`);
     return n;
+  };
+  const flag = (name: Setting): boolean | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    if (raw === '1' || raw === 'true') return true;
+    if (raw === '0' || raw === 'false') return false;
+    throw new Error(`--${name} / ${SETTINGS[name]} must be 1, true, 0 or false, got '${raw}'.`);
   };
   const limits: Partial<Record<keyof ServerLimits, number>> = {};
   for (const [key, name] of [
@@ -87,5 +95,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
           : { burst: sessionBurst ?? 10, perSecond: sessionPerSecond ?? 0.1 },
     trustedProxies: num('trusted-proxies'),
     retention: { horizonMs: num('retention-horizon-ms'), pruneIntervalMs: num('prune-interval-ms') },
+    sharedRateLimit: flag('rate-limit-shared'),
   };
 }

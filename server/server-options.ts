@@ -38,6 +38,13 @@ export interface AppBehaviour {
   /** Per-user token bucket for /v1/push and /v1/pull; `false` disables it. */
   readonly rateLimit?: RateLimit | false | undefined;
   /**
+   * On PostgreSQL, keep each user's bucket in the database (`rate_buckets`), shared by every
+   * instance, instead of in each instance's memory (where N instances give a user N times the
+   * budget). Costs one more statement per request (README, "Rate limit and several instances").
+   * Default false.
+   */
+  readonly sharedRateLimit?: boolean | undefined;
+  /**
    * Per-client-address token bucket for `POST /v1/session` (each session is a new user with its
    * own request budget); `false` disables it. Default: burst 10, then one per 10 s.
    */

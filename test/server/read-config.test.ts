@@ -43,6 +43,13 @@ describe('readConfig', () => {
     expect(readConfig([], { SESSION_RATE_LIMIT_PER_SECOND: '0' }).sessionRateLimit).toBe(false);
   });
 
+  test('reads whether the rate limit is shared through PostgreSQL', () => {
+    expect(readConfig([], {}).sharedRateLimit).toBeUndefined();
+    expect(readConfig(['--rate-limit-shared', 'true'], {}).sharedRateLimit).toBe(true);
+    expect(readConfig([], { RATE_LIMIT_SHARED: '0' }).sharedRateLimit).toBe(false);
+    expect(() => readConfig([], { RATE_LIMIT_SHARED: 'yes' })).toThrow(/RATE_LIMIT_SHARED/);
+  });
+
   test('reads the retention horizon and the prune interval', () => {
     expect(readConfig(['--retention-horizon-ms', '864000000'], { PRUNE_INTERVAL_MS: '60000' }).retention).toEqual({
       horizonMs: 864_000_000,

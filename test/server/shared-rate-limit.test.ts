@@ -22,6 +22,7 @@ describe.runIf(run)('the rate limit of two server instances sharing one PostgreS
       dataDir: 'memory',
       secret,
       rateLimit: { burst: 5, perSecond: 0.001 },
+      sharedRateLimit: true,
       log: () => undefined,
     } as const;
     [one, two] = await Promise.all([startServer(options), startServer(options)]);
