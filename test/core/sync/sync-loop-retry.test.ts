@@ -126,6 +126,19 @@ describe('SyncLoop', () => {
       expect(h.clock.pending()).toEqual([999]);
     });
 
+    test('pushes at once, without waiting out the backoff, when a page becomes visible', async () => {
+      const h = await createHarness({ random: () => 0.999, policy: { baseMs: 1_000, capMs: 300_000 } });
+      await h.put('a', 'one');
+      h.server.failNext({ status: 503 }, { status: 503 });
+      h.loop.start();
+      await h.advance(1_500);
+      // Attempts at 0 and 999 ms; the second failure waits 1998 ms.
+      expect(h.server.log).toEqual(['push:1 → 503', 'push:1 → 503']);
+      h.loop.setVisible(true);
+      await h.loop.whenIdle();
+      expect(h.server.log.slice(-2)).toEqual(['push:1 → ok', 'pull:- → 1']);
+    });
+
     test('treats a 200 that breaks the protocol as transient and keeps the writes', async () => {
       const h = await createHarness({ random: () => 0.5 });
       await h.put('a', 'one');
