@@ -23,7 +23,7 @@ import { exportData } from './export-data.ts';
 import { importData } from './import-data.ts';
 import { openStoreMeta } from './open-store-meta.ts';
 import { parseExportFile } from './parse-export-file.ts';
-import { readDocChanges } from './read-doc-changes.ts';
+import { readDocChanges, readDocChangesNow } from './read-doc-changes.ts';
 import { readDoc, readPage } from './read-docs.ts';
 import { assertValidKey, parseValue } from './validate-write.ts';
 import { checkWriteOptions } from './check-write-options.ts';
@@ -187,9 +187,20 @@ export class LocalStore {
     };
   }
 
-  /** Delivers changes another context committed to this context's watchers only. */
+  /**
+   * Delivers changes another context committed to this context's watchers only. The snapshots
+   * are read again from storage first: a message from another context can arrive after this
+   * context's own later commit, and a watcher must end on the snapshot `get` answers. If the read
+   * fails (database closed), the changes are delivered as they came.
+   */
   relayChanges(changes: readonly DocChange[]): void {
-    this.#feed.emit(changes);
+    const watched = changes.filter((c) => this.#feed.watches(c.collection));
+    if (watched.length === 0) return;
+    const sources = new Map(watched.map((c) => [`${c.collection}\u0000${c.key}`, c.source]));
+    readDocChangesNow(this.storage, watched, 'remote').then(
+      (fresh) => this.#feed.emit(fresh.map((c) => ({ ...c, source: sources.get(`${c.collection}\u0000${c.key}`) ?? c.source }))),
+      () => this.#feed.emit(watched),
+    );
   }
 
   /** Marks collections as watched in another context, so local writes to them make changes to relay. */

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { LocalStore } from '../../../src/core/docs/local-store.ts';
 import type { OutboxStorage } from '../../../src/core/storage/outbox-storage.ts';
 import type { OutboxError } from '../../../src/errors.ts';
@@ -271,6 +271,31 @@ describe.each(storages)('LocalStore (%s)', (_label, makeStorage) => {
       await store.put('notes', 'n2', { title: 'mine', body: '' });
       expect(seen.map((c) => c.key)).toEqual(['n1', 'n2']);
       expect(tapped.map((c) => c.key)).toEqual(['n2']);
+    });
+
+    test("ends on the stored snapshot when another context's change arrives after a later local write", async () => {
+      const store = await openStore(await makeStorage());
+      let last: DocChange | undefined;
+      store.watch('notes', (changes) => {
+        last = changes.at(-1);
+      });
+      await store.put('notes', 'n1', { title: 'newer', body: '' });
+      // Sent by another tab's runner before this put committed: an older value, acknowledged.
+      store.relayChanges([
+        {
+          collection: 'notes',
+          key: 'n1',
+          op: 'put',
+          value: { title: 'older', body: '' },
+          version: 1,
+          pendingWrites: 0,
+          source: 'remote',
+        },
+      ]);
+      await vi.waitFor(() => expect(last?.source).toBe('remote'));
+      const { key, value, version, pendingWrites } = last as DocChange;
+      expect({ key, value, version, pendingWrites }).toEqual(await store.get('notes', 'n1'));
+      expect(value).toEqual({ title: 'newer', body: '' });
     });
 
     test('makes changes for writes to a collection watched only in another context', async () => {
