@@ -44,7 +44,8 @@ const isUtf8 = (body: FuzzRequest['body']): boolean => {
 function validPullQuery(path: string): boolean {
   const url = new URL(`http://x${path}`);
   const names = [...url.searchParams.keys()];
-  if (names.some((n) => n !== 'cursor' && n !== 'limit') || new Set(names).size !== names.length) return false;
+  if (names.some((n) => n !== 'cursor' && n !== 'limit' && n !== 'resync') || new Set(names).size !== names.length) return false;
+  if (url.searchParams.has('resync') && url.searchParams.get('resync') !== '1') return false;
   const cursor = url.searchParams.get('cursor');
   const limit = url.searchParams.get('limit');
   if (cursor !== null && !(CURSOR.test(cursor) && BigInt(cursor) < 2n ** 63n)) return false;

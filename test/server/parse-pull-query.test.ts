@@ -70,15 +70,15 @@ describe('parsePullQuery', () => {
       fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String),
       fc.constantFrom('1e2', '0x10', '%20', '5 ', 'NaN', 'Infinity', '١'),
     );
-    const name = fc.oneof(fc.constantFrom('cursor', 'limit'), fc.constantFrom('__proto__', 'constructor', 'x', ''));
+    const name = fc.oneof(fc.constantFrom('cursor', 'limit', 'resync'), fc.constantFrom('__proto__', 'constructor', 'x', ''));
     await checkProperty(
       300,
       fc.property(fc.array(fc.tuple(name, value), { maxLength: 3 }), (params) => {
         const query = params.length === 0 ? '' : `?${new URLSearchParams(params).toString()}`;
         const names = params.map(([n]) => n);
-        const known = names.every((n) => n === 'cursor' || n === 'limit');
+        const known = names.every((n) => n === 'cursor' || n === 'limit' || n === 'resync');
         const once = new Set(names).size === names.length;
-        const valid = params.every(([n, v]) => (n === 'cursor' ? validCursor(v) : validLimit(v)));
+        const valid = params.every(([n, v]) => (n === 'cursor' ? validCursor(v) : n === 'limit' ? validLimit(v) : v === '1'));
         const code = codeOf(query);
         if (!known) expect(code).toBe('unknown-field');
         else expect(code).toBe(once && valid ? 'ok' : 'invalid-request');

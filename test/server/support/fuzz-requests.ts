@@ -273,7 +273,7 @@ const queryValue = fc.oneof(
 export function pullRequests(world: FuzzWorld): fc.Arbitrary<FuzzRequest> {
   const param = fc.tuple(
     fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('cursor', 'limit') },
+      { weight: 6, arbitrary: fc.constantFrom('cursor', 'limit', 'cursor', 'limit', 'resync') },
       { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'Limit', 'cursor[]', 'x', '') },
     ),
     queryValue,
