@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { isDeeperThan, MAX_VALUE_DEPTH } from './value-depth.ts';
+
+export { isDeeperThan, MAX_VALUE_DEPTH } from './value-depth.ts';
 
 /** A JSON value: what documents and write values may hold (they cross the wire as JSON). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/**
- * Deepest nesting of arrays and objects a written value may have (docs/PROTOCOL.md, Limits):
- * a scalar is depth 0, `[]` and `{}` depth 1, `[[1]]` and `{"a":{}}` depth 2.
- */
-export const MAX_VALUE_DEPTH = 100;
 
 /** Where and why a value is not a JSON value. */
 export interface JsonValueIssue {
@@ -103,23 +100,6 @@ export function copyJsonValue(value: unknown): { ok: true; value: JsonValue } | 
     }
   }
   return { ok: true, value: root.copy as JsonValue };
-}
-
-/**
- * Whether `value` nests arrays and objects deeper than `limit` (see {@link MAX_VALUE_DEPTH}).
- * Iterative, and it stops one level past `limit`, so neither depth nor a cycle can overflow the stack.
- */
-export function isDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const stack: [object, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [object, number];
-    if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return false;
 }
 
 /**
