@@ -35,6 +35,12 @@ describe('createOutbox', () => {
     // @ts-expect-error headers are a record of strings
     createOutbox<Cols>({ worker: {} as Worker, refreshAuth: async () => ({ authorization: 1 }) });
   });
+
+  test('takes the database name for its journal and a handler for journal errors', () => {
+    createOutbox<Cols>({ worker: {} as Worker, dbName: 'outbox-u1', onJournalError: (e) => expectTypeOf(e.code).toBeString() });
+    // @ts-expect-error the database name is a string
+    createOutbox<Cols>({ worker: {} as Worker, dbName: 1 });
+  });
 });
 
 describe('Outbox', () => {
