@@ -49,6 +49,15 @@ describe('POST /v1/session limit', () => {
     expect((await mint(app, from('192.0.2.2'))).status).toBe(200);
   });
 
+  test('counts an IPv6 client by its /64 prefix, and an IPv4-mapped address as the IPv4 one', async () => {
+    const app = appAt({ t: 0 }, { sessionRateLimit: { burst: 1, perSecond: 0.01 } });
+    expect((await mint(app, from('2001:db8:1:2::1'))).status).toBe(200);
+    expect((await mint(app, from('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'))).status).toBe(429);
+    expect((await mint(app, from('2001:db8:1:3::1'))).status).toBe(200);
+    expect((await mint(app, from('203.0.113.50'))).status).toBe(200);
+    expect((await mint(app, from('::ffff:203.0.113.50'))).status).toBe(429);
+  });
+
   test('ignores X-Forwarded-For by default, so a client cannot pick its own budget', async () => {
     const app = appAt({ t: 0 }, { sessionRateLimit: { burst: 1, perSecond: 0.01 } });
     expect((await mint(app, from('192.0.2.9'), { 'x-forwarded-for': '10.0.0.1' })).status).toBe(200);
