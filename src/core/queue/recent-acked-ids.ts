@@ -18,8 +18,9 @@ export async function rememberAckedIds(tx: StorageTx, ids: readonly WriteId[]): 
   await tx.putMeta(ACKED_IDS_META_KEY, next.length > ACKED_IDS_KEPT ? next.slice(next.length - ACKED_IDS_KEPT) : next);
 }
 
-/** The remembered acknowledged ids, oldest first. */
+/** The remembered acknowledged ids, oldest first (a stored value of another shape is quarantined and reads as none). */
 export async function readAckedIds(tx: StorageTx): Promise<string[]> {
-  const kept = await tx.getMeta<unknown>(ACKED_IDS_META_KEY);
-  return Array.isArray(kept) ? kept.filter((id): id is string => typeof id === 'string') : [];
+  return (await tx.getMeta(ACKED_IDS_META_KEY, isIdList)) ?? [];
 }
+
+const isIdList = (value: unknown): value is string[] => Array.isArray(value) && value.every((id) => typeof id === 'string');
