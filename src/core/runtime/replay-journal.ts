@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isOutboxError, OutboxError } from '../../errors.ts';
 import { writeIdSchema } from '../../protocol/ids.ts';
-import type { JsonValue } from '../../protocol/json-value.ts';
+import { type JsonValue, jsonValueSchema } from '../../protocol/json-value.ts';
 import type { OutboxApi, WriteReceipt } from '../../protocol/outbox-api.ts';
 
 /** One entry of a page's journal (src/client/journaled-writes.ts): read back from localStorage, so checked. */
@@ -10,7 +10,8 @@ const journalSchema = z.array(
     id: writeIdSchema,
     c: z.string(),
     k: z.string(),
-    v: z.json().optional(),
+    // Not z.json(): its records leave own `__proto__` keys out of the value.
+    v: jsonValueSchema.optional(),
     d: z.literal(1).optional(),
     at: z.number().finite(),
   }),
