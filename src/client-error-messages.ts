@@ -13,6 +13,6 @@ export const clientErrorMessages = {
   'journal-unavailable': (d: ErrorDetails) =>
     `Cannot journal ${str(d.count)} unfinished write(s) (${str(d.reason)}); they are lost if the page goes away first. Use localStorage; free some if full.`,
   'flush-timeout': (d: ErrorDetails) =>
-    `Writes could not all be sent within ${str(d.ms)} ms (offline, or the server is down). They stay in this database and are sent once it is open again and the server can be reached.`,
+    `Writes not all sent within ${str(d.ms)} ms (offline or server down); they stay queued and are sent later.`,
   closed: (d: ErrorDetails) => `This outbox was closed (${str(d.what)}). Create a new one to keep working.`,
 } satisfies Record<string, (d: ErrorDetails) => string>;
