@@ -67,7 +67,7 @@ export interface DocChange<T = JsonValue> {
   readonly version: number | null;
   /** Writes to this document still in the outbox after the change. */
   readonly pendingWrites: number;
-  /** 'local' for this database's own actions (writes, retry, discard, clear, import); 'remote' for what the server said (acks, rejections, pulls, conflict decisions). */
+  /** 'local' for this database's own actions (writes, retry, discard, clear, import); 'remote' for sync outcomes (acks, dead-lettering, pulls, conflict decisions). */
   readonly source: 'local' | 'remote';
 }
 
