@@ -19,6 +19,8 @@ export interface OutboxWorkerOptions {
   /** IndexedDB database name, one per user; default 'outbox'. */
   readonly dbName?: string | undefined;
   readonly policy?: Partial<SyncPolicy> | undefined;
+  /** How long one request to the server may take before it counts as failed (ms); default 30 s. */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): Promise<OutboxS
       timers: { setTimeout: (fn, ms) => self.setTimeout(fn, ms), clearTimeout: (h) => self.clearTimeout(h as number) },
       random: Math.random,
       policy: options.policy,
+      requestTimeoutMs: options.requestTimeoutMs,
     });
     return OutboxService.open({
       dbName,

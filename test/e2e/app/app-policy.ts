@@ -13,3 +13,14 @@ export const appPolicy: Partial<SyncPolicy> = {
   maxBatchCount: 20,
   pullIntervalMs: 60_000,
 };
+
+/** Databases named `chaos-…` (test/e2e/chaos.e2e.test.ts) give up on a request after this long. */
+export const CHAOS_REQUEST_TIMEOUT_MS = 1_500;
+
+/**
+ * The request timeout of a database: short for the chaos scenario, whose proxy holds answers
+ * past it; the transport's default for every other test (a held push must not be resent there).
+ */
+export function chaosRequestTimeoutMs(dbName: string): number | undefined {
+  return dbName.startsWith('chaos-') ? CHAOS_REQUEST_TIMEOUT_MS : undefined;
+}

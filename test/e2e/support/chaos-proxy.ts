@@ -1,8 +1,15 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** What the proxy does to `POST /v1/push` requests. */
-export type PushFault = 'none' | 'fail-before' | 'drop-after';
+/**
+ * What the proxy does to `POST /v1/push` requests:
+ * - `fail-before`: 503 with `Retry-After: 0`, not forwarded;
+ * - `drop-after`: forwarded, the server commits, the answer is lost (connection destroyed);
+ * - `reset-before`: the connection is destroyed before anything is forwarded;
+ * - `too-many-requests`: 429 with `Retry-After: 1`, not forwarded;
+ * - `delay-past-timeout`: forwarded, the server commits, the answer is held {@link ChaosProxy.delayMs} and then sent (the client gave up by then).
+ */
+export type PushFault = 'none' | 'fail-before' | 'drop-after' | 'reset-before' | 'too-many-requests' | 'delay-past-timeout';
 
 /**
  * A reverse proxy in front of the sync server: the origin the browser sees. It can go down
@@ -27,6 +34,9 @@ export class ChaosProxy {
   /** Writes the server answered `duplicate` (a resend it recognised). */
   duplicates = 0;
   #stall = false;
+  readonly #armed: PushFault[] = [];
+  /** How long `delay-past-timeout` holds an answer (ms). */
+  delayMs = 2_000;
   readonly #stalled: (() => Promise<void>)[] = [];
 
   constructor(target: string) {
@@ -45,6 +55,17 @@ export class ChaosProxy {
     this.duplicates = 0;
     this.#failRate = 0;
     this.#stall = false;
+    this.#armed.length = 0;
+  }
+
+  /** The next pushes get these faults, in order (before any random ones). */
+  armPushFaults(faults: readonly PushFault[]): void {
+    this.#armed.push(...faults);
+  }
+
+  /** Armed faults not yet used. */
+  get armedCount(): number {
+    return this.#armed.length;
   }
 
   /** Listens (again) — on the same port after the first time. */
@@ -112,7 +133,9 @@ export class ChaosProxy {
       return;
     }
     let fault: PushFault = 'none';
-    if (!this.#stall) {
+    const armed = this.#stall ? undefined : this.#armed.shift();
+    if (armed !== undefined) fault = armed;
+    else if (!this.#stall) {
       const r = this.#random();
       if (r < this.#failRate / 2) fault = 'fail-before';
       else if (r < this.#failRate) fault = 'drop-after';
@@ -125,11 +148,18 @@ export class ChaosProxy {
       if (counted) this.#inFlightPushes -= 1;
       counted = false;
     };
-    if (fault === 'fail-before') {
+    if (fault === 'fail-before' || fault === 'too-many-requests') {
       res.on('close', done);
       req.resume();
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' });
-      res.end(JSON.stringify({ error: { code: 'service-unavailable', message: 'chaos' } }));
+      const limited = fault === 'too-many-requests';
+      res.writeHead(limited ? 429 : 503, { 'content-type': 'application/json', 'retry-after': limited ? '1' : '0' });
+      const code = limited ? 'rate-limited' : 'service-unavailable';
+      res.end(JSON.stringify({ error: { code, message: 'chaos' } }));
+      return;
+    }
+    if (fault === 'reset-before') {
+      done();
+      req.socket.destroy();
       return;
     }
     const chunks: Buffer[] = [];
@@ -183,6 +213,17 @@ export class ChaosProxy {
         const chunks: Buffer[] = [];
         up.on('data', (chunk: Buffer) => chunks.push(chunk));
         up.on('end', () => answered?.(Buffer.concat(chunks)));
+        if (fault === 'delay-past-timeout' && !res.destroyed) {
+          up.on('end', () => {
+            const answer = Buffer.concat(chunks);
+            setTimeout(() => {
+              if (res.destroyed) return;
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              res.end(answer);
+            }, this.delayMs);
+          });
+          return;
+        }
         if (fault === 'drop-after' || res.destroyed) {
           // The server applied the batch; the client never hears of it.
           up.on('end', () => res.destroy());
