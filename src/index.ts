@@ -26,5 +26,6 @@ export type {
   WriteReceipt,
 } from './protocol/outbox-api.ts';
 export type { ErrorInfo, PendingWrite } from './protocol/pending-write.ts';
+export type { QuarantineCode, QuarantinedRecord, QuarantineSource } from './protocol/quarantined-record.ts';
 export type { SyncPhase, SyncStatus } from './protocol/sync-status.ts';
 export { INITIAL_SYNC_STATUS } from './protocol/sync-status.ts';
