@@ -78,6 +78,7 @@ describe.runIf(binDir !== undefined)('the server while its PostgreSQL restarts',
       const modes: StopMode[] = ['fast', 'immediate', 'kill-9', 'fast', 'immediate'];
       const outages = Array.from({ length: SCALE }, () => modes).flat();
       const done = { clients: false };
+      const healthDuringOutages: string[] = [];
       const chaos = (async () => {
         for (const mode of outages) {
           await until(() => tally.acked >= 40 || done.clients);
@@ -85,6 +86,9 @@ describe.runIf(binDir !== undefined)('the server while its PostgreSQL restarts',
           const before = tally.unavailable;
           await pg.stop(mode);
           await until(() => tally.unavailable >= before + OUTAGE_503S || done.clients);
+          const health = await fetch(`${server.url}/v1/health`);
+          await health.body?.cancel();
+          healthDuringOutages.push(`${health.status} retry-after ${health.headers.get('retry-after')}`);
           await pg.start();
           tally.acked = 0;
         }
@@ -108,6 +112,7 @@ describe.runIf(binDir !== undefined)('the server while its PostgreSQL restarts',
       expect(tally.unexpectedResults).toEqual([]);
       expect(tally.unavailable).toBeGreaterThanOrEqual(outages.length);
       expect(tally.unavailableWithoutRetryAfter).toEqual([]);
+      expect(new Set(healthDuringOutages)).toEqual(new Set(['503 retry-after 2']));
       expect((await fetch(`${server.url}/v1/health`)).status).toBe(200);
 
       const sql = postgres(pg.url, { max: 1, onnotice: () => undefined });
