@@ -145,6 +145,23 @@ export function runQuarantineScenarios(label: string, indexedDB: IDBFactory): vo
       expect(await quarantined()).toMatchObject([{ store: 'meta', key: 'pullCursor', raw: { not: 'a cursor' } }]);
     });
 
+    test("the outbox's own state and the stored counts of the wrong shape are quarantined; counts and seqs recover", async () => {
+      const { name, h, storage, quarantined } = await client(indexedDB);
+      await h.store.put('notes', 'before', { text: 'queued first' });
+      await corrupt(indexedDB, name, 'meta', 'garbage', 'outboxState');
+      await corrupt(indexedDB, name, 'meta', { pending: -3 }, 'storeCounts');
+      await putsSyncAndFlushStillWork(h);
+      expect(h.server.doc('notes', 'before')?.value).toEqual({ text: 'queued first' });
+      expect((await readCounts(storage)).pending).toBe(0);
+      const keys = (await quarantined()).map((r) => [r.store, r.key]);
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          ['meta', 'outboxState'],
+          ['meta', 'storeCounts'],
+        ]),
+      );
+    });
+
     test('a record read twice at once in one transaction is listed once', async () => {
       const { name, storage, quarantined } = await client(indexedDB);
       await corrupt(indexedDB, name, 'docs', 'just a string', 'notes/twice');

@@ -30,10 +30,10 @@ import {
   upgradeSchema,
 } from './idb-schema.ts';
 import { mapStorageError } from './map-storage-error.ts';
-import { OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState } from './outbox-chunk.ts';
+import { isOutboxState, OUTBOX_STATE_META_KEY, type OutboxChunk, type OutboxState } from './outbox-chunk.ts';
 import { IndexKeeper } from './pending-write-index.ts';
 import type { OutboxStorage, StorageTx } from './outbox-storage.ts';
-import { COUNTS_META_KEY, type CountableStore, type CountName, TxCounts } from './store-counts.ts';
+import { COUNTS_META_KEY, type CountableStore, type CountName, isStoreCounts, TxCounts } from './store-counts.ts';
 
 /**
  * Durability of readwrite transactions. 'strict' (Chromium then flushes to disk before `complete`)
@@ -199,7 +199,7 @@ function isAbortError(error: unknown): boolean {
 }
 
 /** The chunked outbox's requests over one transaction, every chunk checked as it is read (guarded-chunks.ts). */
-function chunkRequests(tx: Tx, quarantine: Quarantine) {
+function chunkRequests(tx: Tx, quarantine: Quarantine, getState: () => Promise<unknown>) {
   const store = tx.objectStore(STORE_OUTBOX);
   const meta = tx.objectStore(STORE_META);
   return guardedChunkRequests(
@@ -219,7 +219,7 @@ function chunkRequests(tx: Tx, quarantine: Quarantine) {
       },
       put: (chunk) => store.put!(chunk, chunk.firstSeq),
       delete: (firstSeq) => store.delete!(firstSeq),
-      getState: () => meta.get(OUTBOX_STATE_META_KEY),
+      getState,
       putState: (state: OutboxState) => meta.put!(state, OUTBOX_STATE_META_KEY),
     },
     quarantine,
@@ -259,7 +259,8 @@ class IdbStorageTx implements StorageTx {
           }
         : (tx.objectStore(name === 'deadLetters' ? STORE_DEAD_LETTERS : STORE_CONFLICTS) as unknown as CountableStore);
     this.#counts = new TxCounts(counted, {
-      get: () => meta.get(COUNTS_META_KEY),
+      // Damaged counts are recounted; the damaged value goes to the quarantine.
+      get: () => this.#records.getMeta(COUNTS_META_KEY, isStoreCounts),
       put: (counts) => meta.put!(counts, COUNTS_META_KEY),
     });
     this.#links = new DocValueLinks(
@@ -274,7 +275,7 @@ class IdbStorageTx implements StorageTx {
     );
     this.#docs = new GuardedDocs(tx.objectStore(STORE_DOCS) as unknown as DocStore, this.#links, this.#quarantine);
     this.#outbox = new ChunkedOutboxTx(
-      chunkRequests(tx, this.#quarantine),
+      chunkRequests(tx, this.#quarantine, () => this.#records.getMeta(OUTBOX_STATE_META_KEY, isOutboxState)),
       keeper,
       writable,
       (n) => this.#counts.adjust('pending', n),
@@ -284,14 +285,15 @@ class IdbStorageTx implements StorageTx {
     );
   }
 
-  /** Writes the outbox's changed chunks, the quarantine, then the counts; called after `fn`, still inside the transaction. */
+  /** Writes the outbox's changed chunks, the counts, then the quarantine; called after `fn`, still inside the transaction. */
   async finish(): Promise<void> {
     await this.#links.finish();
     await this.#outbox.finish();
-    await this.#quarantine.finish(this.#quarantineCell(), this.#stamp);
     // What was quarantined was never counted right (or at all): count the stores again.
     if (this.#quarantine.moved) this.#counts.recount();
     await this.#counts.write();
+    // Last: writing the counts may itself meet a damaged counter.
+    await this.#quarantine.finish(this.#quarantineCell(), this.#stamp);
   }
 
   /** Records of the wrong shape this (readonly) transaction met, to move in a readwrite one. */

@@ -152,6 +152,8 @@ export class TxCounts {
   async write(): Promise<void> {
     await this.#delta.settled();
     if (this.#recountAll) {
+      // Read all the same: a damaged counter is reported (and kept) by the cell before it is replaced.
+      await this.#cell.get();
       await this.#cell.put(await this.#recount());
       return;
     }
