@@ -570,6 +570,19 @@ export function runOutboxStorageContract(label: string, factory: OutboxStorageFa
         expect(await storage.transact('readonly', (tx) => tx.countQuarantined())).toBe(1);
       });
 
+      test('a damaged quarantine list, or a damaged entry of it, is kept and listed as such, not dropped', async () => {
+        const storage = await open();
+        await storage.transact('readwrite', (tx) => tx.putMeta('quarantine', 'not a list'));
+        expect(await storage.transact('readonly', (tx) => tx.listQuarantined())).toMatchObject([
+          { store: 'meta', key: 'quarantine', raw: 'not a list' },
+        ]);
+        await storage.transact('readwrite', (tx) => tx.putMeta('quarantine', [{ junk: 1 }]));
+        expect(await storage.transact('readonly', (tx) => tx.listQuarantined())).toMatchObject([
+          { code: 'record-quarantined', store: 'meta', key: 'quarantine', raw: { junk: 1 } },
+        ]);
+        expect(await storage.transact('readonly', (tx) => tx.countQuarantined())).toBe(1);
+      });
+
       test('an entry set aside is listed once its transaction commits, and not at all if it aborts', async () => {
         const storage = await open();
         const entry = { code: 'pulled-doc-invalid', store: 'pull', key: 'prefs/me', reason: 'no', raw: { v: 1 } } as const;

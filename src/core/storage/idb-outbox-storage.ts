@@ -17,6 +17,7 @@ import {
   type QuarantineEntry,
   QUARANTINE_META_KEY,
   type QuarantineStamp,
+  quarantinedCount,
   quarantinedList,
 } from './quarantine.ts';
 import {
@@ -447,7 +448,7 @@ class IdbStorageTx implements StorageTx {
   }
 
   async countQuarantined(): Promise<number> {
-    return (await this.listQuarantined()).length;
+    return quarantinedCount(await this.#tx.objectStore(STORE_META).get(QUARANTINE_META_KEY));
   }
 
   async putMeta(key: string, value: unknown): Promise<void> {

@@ -9,6 +9,7 @@ import {
   QUARANTINE_META_KEY,
   type QuarantineEntry,
   type QuarantineStamp,
+  quarantinedCount,
   quarantinedList,
   toRecord,
 } from './quarantine.ts';
@@ -340,7 +341,8 @@ export class MemoryStorageTx implements StorageTx {
   }
 
   async countQuarantined(): Promise<number> {
-    return (await this.listQuarantined()).length;
+    this.#check(false);
+    return quarantinedCount(this.#state.meta.get(QUARANTINE_META_KEY));
   }
 
   async putMeta(key: string, value: unknown): Promise<void> {

@@ -1,5 +1,10 @@
 import { RECORD_VERSION } from '../../protocol/pending-write.ts';
-import type { QuarantineCode, QuarantinedRecord, QuarantineSource } from '../../protocol/quarantined-record.ts';
+import {
+  type QuarantineCode,
+  type QuarantinedRecord,
+  type QuarantineSource,
+  quarantinedRecordSchema,
+} from '../../protocol/quarantined-record.ts';
 import type { StorageTx } from './outbox-storage.ts';
 
 /** Meta key of the list of quarantined records. */
@@ -31,9 +36,21 @@ export interface QuarantineStamp {
  */
 export function quarantinedList(stored: unknown, stamp: QuarantineStamp): QuarantinedRecord[] {
   if (stored === undefined) return [];
-  if (Array.isArray(stored)) return stored as QuarantinedRecord[];
-  const reason = 'the quarantine list itself is not a list';
-  return [toRecord({ code: 'record-quarantined', store: 'meta', key: QUARANTINE_META_KEY, reason, raw: stored }, stamp)];
+  const damaged = (reason: string, raw: unknown) =>
+    toRecord({ code: 'record-quarantined', store: 'meta', key: QUARANTINE_META_KEY, reason, raw }, stamp);
+  if (!Array.isArray(stored)) return [damaged('the quarantine list itself is not a list', stored)];
+  // An entry of the wrong shape is kept too, inside one that says so.
+  return stored.map((entry: unknown) =>
+    quarantinedRecordSchema.safeParse(entry).success
+      ? (entry as QuarantinedRecord)
+      : damaged('an entry of the quarantine list is not of its shape', entry),
+  );
+}
+
+/** How many records {@link quarantinedList} lists, without checking each (status reads it often). */
+export function quarantinedCount(stored: unknown): number {
+  if (stored === undefined) return 0;
+  return Array.isArray(stored) ? stored.length : 1;
 }
 
 /** The entry of a meta value that failed its type check. */
