@@ -9,7 +9,8 @@ import fc from 'fast-check';
  * The seed is also printed on failure by {@link checkProperty}, so a red CI log always names it.
  */
 export function propertyOptions<T>(runs: number): fc.Parameters<T> {
-  const seed = process.env.OUTBOX_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.OUTBOX_SEED);
+  const seed =
+    process.env.OUTBOX_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.OUTBOX_SEED);
   const factor = process.env.OUTBOX_LONG === '1' ? 20 : 1;
   return { seed, numRuns: runs * factor, endOnFailure: true };
 }
