@@ -78,6 +78,8 @@ export function runQuarantineScenarios(label: string, indexedDB: IDBFactory): vo
       const [record] = await quarantined();
       expect(record).toMatchObject({ code: 'record-quarantined', store: 'docs', key: 'notes/bad', raw: { version: 'one' } });
       expect((await readCounts(storage)).quarantined).toBe(1);
+      await h.loop.refreshStatus();
+      expect(h.loop.status.current.quarantined).toBe(1);
     });
 
     test('an outbox chunk of the wrong shape is quarantined whole and later writes are still sent', async () => {
