@@ -48,7 +48,8 @@ export function fakeOutboxService(): FakeOutboxService {
       if (collection !== 'notes') throw new OutboxError('unknown-collection', { collection });
       docs.set(`${collection}/${key}`, value);
       for (const w of watchers)
-        if (w.collection === collection) w.listener([{ collection, key, op: 'put', value, version: null, pendingWrites: 1, source: 'local' }]);
+        if (w.collection === collection)
+          w.listener([{ collection, key, op: 'put', value, version: null, pendingWrites: 1, source: 'local' }]);
       seq += 1;
       return { id: seq.toString(16).padStart(32, '0') as WriteId, seq, coalesced: false };
     },
