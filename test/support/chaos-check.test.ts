@@ -38,6 +38,7 @@ function cleanHistory(): ChaosHistory {
   return {
     acked,
     appliedAnswers: ids,
+    sentWrites: acked.map(({ id, collection, key }) => ({ id, collection, key })),
     serverWrites: ids.map((writeId, seq) => ({ writeId, seq })),
     serverDocs,
     devices: [
@@ -77,6 +78,15 @@ describe('checkChaosHistory', () => {
     expect(checkChaosHistory({ ...h, serverWrites: [...h.serverWrites, again] }).doubled).toBe(1);
     expect(checkChaosHistory({ ...h, appliedAnswers: [...h.appliedAnswers, 'A-w2'] }).doubled).toBe(1);
     expect(checkChaosHistory({ ...h, serverWrites: [...h.serverWrites, { writeId: 'stranger', seq: 7 }] }).doubled).toBe(1);
+  });
+
+  test('takes a write the runner resent after a conflict on a shared key for no double, and one on any other key for one', () => {
+    const h = cleanHistory();
+    const serverWrites = [...h.serverWrites, { writeId: 'resend', seq: 9 }];
+    const onShared = [...h.sentWrites, { id: 'resend', collection: 'notes', key: 's-0' }];
+    expect(checkChaosHistory({ ...h, serverWrites, sentWrites: onShared })).toEqual(zero);
+    const onOwn = [...h.sentWrites, { id: 'resend', collection: 'notes', key: 'a-0' }];
+    expect(checkChaosHistory({ ...h, serverWrites, sentWrites: onOwn })).toEqual({ ...zero, doubled: 1 });
   });
 
   test("counts one client's ordered writes reaching the feed out of order as misordered", () => {

@@ -24,6 +24,11 @@ export interface ChaosHistory {
   readonly acked: readonly AckedWrite[];
   /** Write ids the server answered `applied`, every answer (seen by the proxy, delivered or not). */
   readonly appliedAnswers: readonly string[];
+  /**
+   * Every write sent to the server (seen by the proxy), acknowledged or not: a write the runner
+   * made itself after a conflict on a shared key (the policy's result) is not a double.
+   */
+  readonly sentWrites: readonly { id: string; collection: string; key: string }[];
   /** The server's `processed_writes` rows of the user. */
   readonly serverWrites: readonly { writeId: string; seq: number }[];
   /** The server's `docs` rows of the user (`changeId`: the change feed position, a decimal bigint). */
@@ -39,7 +44,10 @@ export interface ChaosHistory {
 export interface ChaosVerdict {
   /** Acknowledged writes the server never processed. */
   lost: number;
-  /** Extra applications: a write id processed or answered `applied` more than once, or processed writes nobody acknowledged. */
+  /**
+   * Extra applications: a write id processed or answered `applied` more than once, or processed
+   * writes nobody acknowledged (other than a conflict's resend on a shared key).
+   */
   doubled: number;
   /** Adjacent pairs of one client's ordered writes that reached the server's feed in the other order. */
   misordered: number;
@@ -72,7 +80,9 @@ export function checkChaosHistory(h: ChaosHistory): ChaosVerdict {
   const ackedIds = new Set(h.acked.map((w) => w.id));
   const processed = countBy(h.serverWrites.map((w) => w.writeId));
   for (const id of ackedIds) if (!processed.has(id)) v.lost += 1;
-  for (const [id, n] of processed) v.doubled += ackedIds.has(id) ? n - 1 : n;
+  const shared = new Set(h.sharedKeys);
+  const resends = new Set(h.sentWrites.filter((w) => shared.has(w.key)).map((w) => w.id));
+  for (const [id, n] of processed) v.doubled += ackedIds.has(id) || resends.has(id) ? n - 1 : n;
   for (const n of countBy(h.appliedAnswers).values()) v.doubled += n - 1;
 
   const live = new Map<string, { value: unknown; changeId: bigint }>();
@@ -86,7 +96,6 @@ export function checkChaosHistory(h: ChaosHistory): ChaosVerdict {
     for (const id of new Set([...local.keys(), ...live.keys()])) {
       if (text(local.get(id)) !== text(live.get(id)?.value)) v.diverged += 1;
     }
-    const shared = new Set(h.sharedKeys);
     v.unexpectedConflicts += device.conflicts.filter((c) => !shared.has(c.key)).length;
     for (const s of device.statuses) {
       v.deadLetters += s.deadLetters;
@@ -148,9 +157,13 @@ export function addVerdicts(a: ChaosVerdict, b: ChaosVerdict): ChaosVerdict {
 export function corruptHistory(h: ChaosHistory): ChaosHistory {
   const ordered = new Set(h.orderedCollections);
   const appends = h.acked.filter((w) => ordered.has(w.collection));
-  const [first, second, third] = [appends[0], appends[1], appends[appends.length - 1]];
-  if (first === undefined || second === undefined || third === undefined || third === second) {
-    throw new Error('a history to corrupt needs at least three ordered writes');
+  // The swap: the first two ordered writes of one device (by its local order).
+  const device = appends[0]?.device;
+  const own = appends.filter((w) => w.device === device).sort((x, y) => x.seq - y.seq);
+  const [first, second] = own;
+  const third = appends.find((w) => w !== first && w !== second);
+  if (first === undefined || second === undefined || third === undefined) {
+    throw new Error('a history to corrupt needs two ordered writes of one device and a third');
   }
   const docs = h.serverDocs.map((d) => ({ ...d }));
   const at = (w: AckedWrite) => docs.find((d) => d.collection === w.collection && d.key === w.key);

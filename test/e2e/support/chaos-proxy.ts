@@ -31,6 +31,8 @@ export class ChaosProxy {
   readonly pushes: PushFault[] = [];
   /** Writes the server answered `applied` (its first and only application), in the order it answered. */
   readonly applied: { clientId: string; id: string; key: string; value?: unknown }[] = [];
+  /** Every write forwarded in a push, by id (answered or not). */
+  readonly sent = new Map<string, { clientId: string; collection: string; key: string }>();
   /** Writes the server answered `duplicate` (a resend it recognised). */
   duplicates = 0;
   #stall = false;
@@ -52,6 +54,7 @@ export class ChaosProxy {
     this.maxConcurrentPushes = this.#inFlightPushes;
     this.pushes.length = 0;
     this.applied.length = 0;
+    this.sent.clear();
     this.duplicates = 0;
     this.#failRate = 0;
     this.#stall = false;
@@ -166,6 +169,7 @@ export class ChaosProxy {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      this.#recordSent(body);
       const send = (): Promise<void> =>
         new Promise<void>((resolve) => {
           this.#forward(req, res, body, fault, (answer) => {
@@ -177,6 +181,18 @@ export class ChaosProxy {
       if (this.#stall) this.#stalled.push(send);
       else void send();
     });
+  }
+
+  #recordSent(requestBody: Buffer): void {
+    try {
+      const req = JSON.parse(requestBody.toString('utf8')) as {
+        clientId: string;
+        writes: { id: string; collection: string; key: string }[];
+      };
+      for (const w of req.writes) this.sent.set(w.id, { clientId: req.clientId, collection: w.collection, key: w.key });
+    } catch {
+      // Not a well-formed push; the server refuses it and applies nothing.
+    }
   }
 
   /** Keeps the server's first-time applications, in the order it answered them. */
