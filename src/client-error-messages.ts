@@ -7,9 +7,9 @@ import { type ErrorDetails, str } from './error-text.ts';
  */
 export const clientErrorMessages = {
   'worker-unavailable': (d: ErrorDetails) =>
-    `The Outbox worker stopped responding during '${str(d.method)}'. A new worker is being started; repeat the call (writes that had resolved are safe).`,
+    `The Outbox worker stopped during '${str(d.method)}' and is being restarted; repeat the call (resolved writes are safe).`,
   'call-timeout': (d: ErrorDetails) =>
-    `The call '${str(d.method)}' got no answer from the Outbox worker within ${str(d.ms)} ms. Repeat it; if it keeps timing out the worker is being restarted.`,
+    `No answer from the Outbox worker to '${str(d.method)}' within ${str(d.ms)} ms. Repeat it; a worker that keeps not answering is restarted.`,
   'journal-unavailable': (d: ErrorDetails) =>
     `Cannot journal ${str(d.count)} unfinished write(s) (${str(d.reason)}); they are lost if the page goes away first. Use localStorage; free some if full.`,
   'flush-timeout': (d: ErrorDetails) =>

@@ -76,7 +76,16 @@ export function journaledWrites(c: WorkerConnection, report: (error: OutboxError
     }
     const all = new Map(read().map((e) => [e.id, e]));
     for (const e of open.values()) all.set(e.id, e);
-    write([...all.values()]);
+    // An entry that cannot be written as JSON (a value nested too deep) is left out alone, not with the others.
+    write(
+      [...all.values()].filter((e) => {
+        try {
+          return JSON.stringify(e);
+        } catch {
+          return '';
+        }
+      }),
+    );
   };
   // Writes wait until the worker has the journal a previous page left, so they are queued after its replay.
   const gate = (db ? Promise.resolve(db) : c.call('dbName', (r) => r.dbName()))
@@ -90,9 +99,16 @@ export function journaledWrites(c: WorkerConnection, report: (error: OutboxError
     const id = crypto.randomUUID().replace(/-/g, '') as WriteId;
     open.set(id, { id, c: collection, k, at: Date.now(), ...(op === 'delete' ? { d: 1 as const } : { v: value }) });
     const call = () =>
-      c.call(op, (r: WorkerRpc) =>
-        op === 'delete' ? r.delete(collection, k, { id }) : r.put(collection, k, value as JsonValue, { id }),
-      );
+      c
+        .call(op, (r: WorkerRpc) =>
+          op === 'delete' ? r.delete(collection, k, { id }) : r.put(collection, k, value as JsonValue, { id }),
+        )
+        .catch((e: unknown) => {
+          // The browser could not copy the value to the worker (nested too deep, not cloneable): nothing was sent.
+          throw e instanceof RangeError || e instanceof DOMException
+            ? new OutboxError('invalid-value', { collection, key: k }, { cause: e, message: String(e) })
+            : e;
+        });
     // Every write waits for the replay to be sent (one microtask once it is). Settled: no longer journaled; entries
     // a page in the bfcache stored stay until the next start's replay skips them.
     return gate.then(call).finally(() => open.delete(id));

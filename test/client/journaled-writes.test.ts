@@ -187,4 +187,29 @@ describe('journaled writes (createOutbox)', () => {
     expect(errors).toMatchObject([{ code: 'journal-unavailable', details: { count: 1 } }]);
     expect(String(errors[0]?.details?.reason)).toContain('quota');
   });
+  test('one value that cannot be journaled as JSON leaves out only itself at pagehide', async () => {
+    const storage = fakeStorage();
+    vi.stubGlobal('localStorage', storage);
+    const rec = recordingService('outbox');
+    const { outbox } = page(rec);
+    rec.state.stalled = true;
+    unsettled(outbox.put('notes', 'good', { text: 'kept' }));
+    // A BigInt crosses to the worker (structured clone) but has no JSON form.
+    unsettled(outbox.put('notes', 'odd', { text: 1n } as never));
+    unsettled(outbox.put('notes', 'after', { text: 'kept too' }));
+    await vi.waitFor(() => expect(rec.calls).toHaveLength(3));
+    hidePage();
+    const journal = JSON.parse(storage.items.get(journalKey('outbox')) ?? '[]');
+    expect(journal.map((e: { k: string }) => e.k)).toEqual(['good', 'after']);
+  });
+
+  test('a put whose value cannot be copied to the worker rejects with invalid-value and sends nothing', async () => {
+    vi.stubGlobal('localStorage', fakeStorage());
+    const rec = recordingService('outbox');
+    const { outbox } = page(rec);
+    const refused = outbox.put('notes', 'fn', { text: (() => 1) as never });
+    await expect(refused).rejects.toMatchObject({ code: 'invalid-value', details: { collection: 'notes', key: 'fn' } });
+    await outbox.put('notes', 'next', { text: 'fine' });
+    expect(rec.calls.map((c) => c.key)).toEqual(['next']);
+  });
 });

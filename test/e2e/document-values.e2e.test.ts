@@ -55,14 +55,15 @@ describe('document values through the whole layer', () => {
     expect(remote).toBe(TEXT);
   });
 
-  test('put() in the page refuses a value nested too deep with value-too-deep; earlier writes stay', async () => {
-    // Up to depths the browser can clone to the worker; far deeper (100,000) postMessage itself throws a RangeError.
+  test('put() in the page refuses a value nested too deep with a code; earlier writes stay', async () => {
+    // Up to depths the browser can clone, the worker refuses it (value-too-deep); far deeper (100,000) the browser's
+    // copy to the worker throws a RangeError, which the page answers invalid-value.
     const page = await openApp(context, env, 'values-deep', { sw: false });
     const out = await page.evaluate(async () => {
       const { outbox } = window.app;
       await outbox.put('values', 'kept', { n: 1 });
       const codes: (string | undefined)[] = [];
-      for (const depth of [101, 1_000]) {
+      for (const depth of [101, 1_000, 100_000]) {
         let deep: unknown = 1;
         for (let i = 0; i < depth; i++) deep = [deep];
         codes.push(
@@ -74,7 +75,7 @@ describe('document values through the whole layer', () => {
       }
       return { codes, kept: await outbox.get('values', 'kept'), deep: await outbox.get('values', 'deep') };
     });
-    expect(out.codes).toEqual(['value-too-deep', 'value-too-deep']);
+    expect(out.codes).toEqual(['value-too-deep', 'value-too-deep', 'invalid-value']);
     expect(out.kept?.value).toEqual({ n: 1 });
     expect(out.deep).toBeUndefined();
   });
