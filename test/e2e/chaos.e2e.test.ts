@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addVerdicts, type ChaosHistory, type ChaosVerdict, checkChaosHistory, corruptHistory } from '../support/chaos-check.ts';
 import { CHAOS_FAULTS, countPlan, planTrial } from '../support/chaos-plan.ts';
-import { openProfile, type Profile, runTrial, type TrialRecord } from './support/chaos-driver.ts';
+import { type PrivatePostgres, postgresBinDir, startPrivatePostgres } from '../server/support/private-postgres.ts';
+import { type ChaosDatabase, openProfile, type Profile, runTrial, type TrialRecord } from './support/chaos-driver.ts';
 import { ChaosProxy } from './support/chaos-proxy.ts';
 import { E2E_APP_DIR } from './support/e2e-env.ts';
 import { ServerProcess } from './support/server-process.ts';
@@ -19,7 +20,11 @@ const WRITES_PER_TRIAL =
   process.env.OUTBOX_CHAOS_WRITES === undefined ? 24 : Math.ceil(Number(process.env.OUTBOX_CHAOS_WRITES) / TRIALS);
 const SEED = process.env.OUTBOX_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.OUTBOX_SEED);
 
+/** `postgres`: the server runs on a private PostgreSQL cluster, restarted at random moments. */
+const STORE = process.env.OUTBOX_CHAOS_STORE === 'postgres' ? 'postgres' : 'pglite';
+
 let dataDir: string;
+let database: (PrivatePostgres & ChaosDatabase) | undefined;
 let server: ServerProcess;
 let proxy: ChaosProxy;
 const profiles: Partial<Record<'A' | 'B', Profile>> = {};
@@ -28,7 +33,12 @@ let histories: ChaosHistory[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'outbox-chaos-server-'));
-  server = new ServerProcess(dataDir, E2E_APP_DIR);
+  if (STORE === 'postgres') {
+    const bin = postgresBinDir();
+    if (bin === undefined) throw new Error('OUTBOX_CHAOS_STORE=postgres needs PostgreSQL server binaries (/usr/lib/postgresql)');
+    database = Object.assign(await startPrivatePostgres(bin), { restarts: 0 });
+  }
+  server = new ServerProcess(dataDir, E2E_APP_DIR, database?.url);
   await server.start();
   proxy = new ChaosProxy(server.url);
   // Longer than the chaos databases' request timeout (test/e2e/app/app-policy.ts).
@@ -45,6 +55,7 @@ afterAll(async () => {
   }
   await proxy?.down();
   await server?.stop();
+  await database?.destroy();
   if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -61,9 +72,9 @@ const zero: ChaosVerdict = {
 
 describe('chaos: two devices of one user through faults and kills', () => {
   test(
-    `every acknowledged write is on the server once, in order, with the last values, and both devices converge (${TRIALS} trials, OUTBOX_SEED=${SEED})`,
+    `every acknowledged write is on the server once, in order, with the last values, and both devices converge (${TRIALS} trials on ${STORE}, OUTBOX_SEED=${SEED})`,
     async () => {
-      const world = { server, proxy, profiles: profiles as Record<'A' | 'B', Profile> };
+      const world = { server, proxy, database, profiles: profiles as Record<'A' | 'B', Profile> };
       const planned: Record<string, number> = {};
       const faultsSeen: Record<string, number> = {};
       for (let trial = 0; trial < TRIALS; trial++) {
@@ -75,6 +86,7 @@ describe('chaos: two devices of one user through faults and kills', () => {
           throw new Error(`trial ${trial} failed; replay with OUTBOX_SEED=${plan.seed} OUTBOX_CHAOS_TRIALS=1`, { cause: e });
         }
         for (const f of proxy.pushes) faultsSeen[f] = (faultsSeen[f] ?? 0) + 1;
+        if (process.env.OUTBOX_CHAOS_PROGRESS === '1') console.log(`trial ${trial + 1}/${TRIALS} (seed ${plan.seed}) done`);
       }
       await server.stop();
       const tables = await server.readTables(records.map((r) => r.userId));
@@ -107,6 +119,8 @@ describe('chaos: two devices of one user through faults and kills', () => {
           pushesByFault: faultsSeen,
           browserKills: { A: world.profiles.A.kills, B: world.profiles.B.kills },
           serverKills: server.kills,
+          store: STORE,
+          databaseRestarts: database?.restarts ?? 0,
           notConverged: records.filter((r) => !r.converged).length,
           total,
           failing,

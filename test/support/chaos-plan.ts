@@ -32,7 +32,9 @@ export type ChaosStep =
   | { readonly kind: 'kill-browser'; readonly device: Device }
   /** The runner tab of A is closed while the proxy holds its push; the server then commits it. */
   | { readonly kind: 'close-runner-mid-push'; readonly write: PlannedWrite }
-  | { readonly kind: 'kill-server'; readonly writesWhileDown: readonly PlannedWrite[] };
+  | { readonly kind: 'kill-server'; readonly writesWhileDown: readonly PlannedWrite[] }
+  /** PostgreSQL stopped at once (`-m immediate`) and started again; a no-op on PGlite. */
+  | { readonly kind: 'restart-database'; readonly writesWhileDown: readonly PlannedWrite[] };
 
 export interface ChaosPlan {
   readonly seed: number;
@@ -66,7 +68,7 @@ export function planTrial(seed: number, writes: number): ChaosPlan {
   const anyTab = (): { device: Device; tab: number } =>
     random() < 0.65 ? { device: 'A', tab: Math.floor(random() * tabsA) } : { device: 'B', tab: 0 };
   const steps: ChaosStep[] = [];
-  const once = { killA: false, killB: false, closeRunner: false, killServer: false };
+  const once = { killA: false, killB: false, closeRunner: false, killServer: false, restartDb: false };
   let made = 0;
   while (made < writes) {
     const r = random();
@@ -87,7 +89,12 @@ export function planTrial(seed: number, writes: number): ChaosPlan {
       const down = Math.floor(random() * 3);
       made += down;
       steps.push({ kind: 'kill-server', writesWhileDown: Array.from({ length: down }, () => newWrite('A', 0)) });
-    } else if (r < 0.33) {
+    } else if (r < 0.25 && !once.restartDb) {
+      once.restartDb = true;
+      const down = Math.floor(random() * 3);
+      made += down;
+      steps.push({ kind: 'restart-database', writesWhileDown: Array.from({ length: down }, () => newWrite('B', 0)) });
+    } else if (r < 0.35) {
       const tabs = [
         ...Array.from({ length: tabsA }, (_, tab) => ({ device: 'A' as const, tab })),
         { device: 'B' as const, tab: 0 },
@@ -121,7 +128,7 @@ export function countPlan(plan: ChaosPlan): Record<string, number> {
       add('close-runner-mid-push');
     } else {
       add('writes', step.writesWhileDown.length);
-      add('kill-server');
+      add(step.kind);
     }
   }
   return out;

@@ -42,7 +42,12 @@ interface Tabs {
 export async function runTrial(
   plan: ChaosPlan,
   trial: number,
-  world: { readonly server: ServerProcess; readonly proxy: ChaosProxy; readonly profiles: Record<Device, Profile> },
+  world: {
+    readonly server: ServerProcess;
+    readonly proxy: ChaosProxy;
+    readonly profiles: Record<Device, Profile>;
+    readonly database?: ChaosDatabase | undefined;
+  },
 ): Promise<TrialRecord> {
   const { server, proxy } = world;
   proxy.reset();
@@ -70,7 +75,7 @@ export async function runTrial(
     acked.push({ device, id: receipt.id, seq: receipt.seq, collection, key, op, ...(value === undefined ? {} : { value }) });
     return page;
   };
-  for (const step of plan.steps) await runStep(step, { tabs, write, server, proxy, url: proxy.url });
+  for (const step of plan.steps) await runStep(step, { tabs, write, server, proxy, url: proxy.url, database: world.database });
   proxy.stallPushes(false);
   await proxy.releaseStalled();
   const converged = await settle(tabs, server.url, token);
@@ -93,6 +98,14 @@ interface StepContext {
   readonly server: ServerProcess;
   readonly proxy: ChaosProxy;
   readonly url: string;
+  readonly database: ChaosDatabase | undefined;
+}
+
+/** The PostgreSQL the server runs on, when it is the store (`OUTBOX_CHAOS_STORE=postgres`). */
+export interface ChaosDatabase {
+  stop(mode: 'immediate'): Promise<void>;
+  start(): Promise<void>;
+  restarts: number;
 }
 
 async function runStep(step: ChaosStep, x: StepContext): Promise<void> {
@@ -135,6 +148,16 @@ async function runStep(step: ChaosStep, x: StepContext): Promise<void> {
       await x.server.kill();
       for (const w of step.writesWhileDown) await x.write(w);
       await x.server.start();
+      return;
+    case 'restart-database':
+      if (x.database === undefined) {
+        for (const w of step.writesWhileDown) await x.write(w);
+        return;
+      }
+      await x.database.stop('immediate');
+      for (const w of step.writesWhileDown) await x.write(w);
+      await x.database.start();
+      x.database.restarts += 1;
       return;
   }
 }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -26,9 +27,13 @@ export class ServerProcess {
   /** SIGKILLs so far. */
   kills = 0;
 
-  constructor(dataDir: string, staticDir: string) {
+  /** PostgreSQL URL; PGlite in `dataDir` when undefined. */
+  readonly databaseUrl: string | undefined;
+
+  constructor(dataDir: string, staticDir: string, databaseUrl?: string) {
     this.dataDir = dataDir;
     this.staticDir = staticDir;
+    this.databaseUrl = databaseUrl;
   }
 
   get url(): string {
@@ -46,6 +51,7 @@ export class ServerProcess {
         env: {
           ...process.env,
           STATIC_DIR: this.staticDir,
+          ...(this.databaseUrl === undefined ? {} : { DATABASE_URL: this.databaseUrl }),
           RATE_LIMIT_BURST: '1000000',
           RATE_LIMIT_PER_SECOND: '1000000',
           SESSION_RATE_LIMIT_BURST: '1000000',
@@ -91,9 +97,19 @@ export class ServerProcess {
     await exited;
   }
 
-  /** Reads the server's own tables (stopped: PGlite has one owner), for the users given. */
+  /** Reads the server's own tables (stopped, on PGlite: it has one owner), for the users given. */
   async readTables(userIds: readonly string[]): Promise<Map<string, ServerTables>> {
-    const db = new PGlite(join(this.dataDir, 'pglite'));
+    let db: { query<R>(sql: string, params: unknown[]): Promise<{ rows: R[] }>; close(): Promise<void> };
+    if (this.databaseUrl === undefined) db = new PGlite(join(this.dataDir, 'pglite'));
+    else {
+      const sql = postgres(this.databaseUrl, { max: 1, onnotice: () => undefined });
+      db = {
+        query: async <R>(text: string, params: unknown[]) => ({
+          rows: (await sql.unsafe(text, params as never[])) as unknown as R[],
+        }),
+        close: () => sql.end({ timeout: 5 }),
+      };
+    }
     try {
       const out = new Map<string, ServerTables>();
       for (const userId of userIds) {
