@@ -101,6 +101,8 @@ function runIsolation(name: string, open: () => Promise<{ store: SyncStore; clea
         const aProcessed = new Set<string>();
         const aKeys = ['shared-name', 'a-0', 'a-1', 'a-2', 'a-3', 'a-4'];
         let aSeq = 0;
+        /** Answers by endpoint and status, printed for docs/RELIABILITY.md. */
+        const tally: Record<string, number> = {};
         await checkProperty(
           RUNS,
           fc.asyncProperty(attempt, async (at) => {
@@ -142,12 +144,15 @@ function runIsolation(name: string, open: () => Promise<{ store: SyncStore; clea
               res = await app.request('/v1/health', { headers: { authorization: `Bearer ${tokenA}` } });
             }
             expect(res.status).toBeLessThan(500);
+            const tallied = `${at.kind} ${res.status}`;
+            tally[tallied] = (tally[tallied] ?? 0) + 1;
             const text = await res.text();
             revealsNothingOfB(text);
             // B's write ids appear only where A sent them itself.
             for (const w of bWrites) if (!sentIds.includes(w.id)) expect(text).not.toContain(w.id);
           }),
         );
+        console.log(`isolation (${name}): ${JSON.stringify(tally)}`);
         // B's feed and recorded results are as they were: a resend of B's batch is answered from B's records.
         expect(await b.pullAll()).toEqual(bFeed);
         const resent = await b.pushOk(bWrites);
