@@ -103,4 +103,24 @@ describe('without Background Sync', () => {
     expect(await serverKeys(token, 'timer', 2)).toEqual(['timer-0', 'timer-1']);
     await page.close();
   });
+  test('an open page drains when it becomes visible again, long before its retry timer', async () => {
+    const { token } = await newSession(env);
+    // `slow-retry-…` databases back off for up to 100 minutes (test/e2e/app/app-policy.ts).
+    const page = await openApp(context, env, 'slow-retry-visible');
+    await setAuth(page, token);
+    await writeWhileDown(page, 'visible', 2);
+    const waiting = await waitForStatus(page, (s) => s.nextRetryAt !== null && s.pending === 2);
+    await env.proxy.up();
+    await page.evaluate(() => {
+      // Headless Chromium never hides a page: the tab going to the background and back, as the page sees it.
+      for (const state of ['hidden', 'visible']) {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }
+    });
+    const done = await waitForStatus(page, (s) => s.pending === 0 && s.lastSyncedAt !== null);
+    expect(done.lastSyncedAt).toBeLessThan(waiting.nextRetryAt ?? 0);
+    expect(await serverKeys(token, 'visible', 2)).toEqual(['visible-0', 'visible-1']);
+    await page.close();
+  });
 });

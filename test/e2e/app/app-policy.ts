@@ -24,3 +24,11 @@ export const CHAOS_REQUEST_TIMEOUT_MS = 1_500;
 export function chaosRequestTimeoutMs(dbName: string): number | undefined {
   return dbName.startsWith('chaos-') ? CHAOS_REQUEST_TIMEOUT_MS : undefined;
 }
+
+/**
+ * The sync timings of a database: databases named `slow-retry-…` back off for up to 100 minutes after a failure, so a
+ * test sees that something other than the retry timer (a page becoming visible) started the next push.
+ */
+export function policyFor(dbName: string): Partial<SyncPolicy> {
+  return dbName.startsWith('slow-retry-') ? { ...appPolicy, baseMs: 6_000_000, capMs: 6_000_000 } : appPolicy;
+}
