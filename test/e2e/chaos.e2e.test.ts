@@ -109,7 +109,14 @@ describe('chaos: two devices of one user through faults and kills', () => {
       if (process.env.OUTBOX_CHAOS_DUMP !== undefined) writeFileSync(process.env.OUTBOX_CHAOS_DUMP, JSON.stringify(histories));
       const verdicts = histories.map(checkChaosHistory);
       const total = verdicts.reduce(addVerdicts, zero);
-      const failing = verdicts.flatMap((v, i) => (JSON.stringify(v) === JSON.stringify(zero) ? [] : [{ seed: SEED + i, v }]));
+      const failing = verdicts.flatMap((v, i) => {
+        if (JSON.stringify(v) === JSON.stringify(zero)) return [];
+        const h = histories[i] as ChaosHistory;
+        // Enough to tell a device behind the feed from one ahead of it.
+        const live = h.serverDocs.filter((d) => !d.deleted).length;
+        const docs = Object.fromEntries(h.devices.map((d) => [d.device, d.docs.length]));
+        return [{ seed: SEED + i, v, serverDocs: live, deviceDocs: docs, converged: records[i]?.converged }];
+      });
       console.log(
         JSON.stringify({
           seed: SEED,
