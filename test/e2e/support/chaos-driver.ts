@@ -256,6 +256,13 @@ async function settle(tabs: Record<Device, Tabs>, serverUrl: string, token: stri
     'both devices converged on the server feed, every tab idle',
     60_000,
   ).catch(() => false);
+  if (!outcome) {
+    // For the one looking into a slow settle: what every tab's status said when the wait ended.
+    const statuses = await Promise.all(
+      all.map((p) => p.evaluate(() => window.app.outbox.status.get()).catch((e: unknown) => String(e))),
+    );
+    console.log(`chaos: not converged within 60 s; statuses ${JSON.stringify(statuses)}`);
+  }
   return outcome;
 }
 
