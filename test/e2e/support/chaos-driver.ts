@@ -240,6 +240,8 @@ async function settle(tabs: Record<Device, Tabs>, serverUrl: string, token: stri
       }
       // Visibility asks each runner for a push and a pull now.
       for (const p of all) await p.evaluate(() => window.app.outbox.setVisible(true)).catch(() => {});
+      // The push and pull just asked for run now: wait for them, or the check below races them.
+      await Promise.all(all.map((p) => whenIdle(p)));
       const idle = await Promise.all(
         all.map((p) =>
           p.evaluate(() => {
@@ -266,16 +268,16 @@ async function settle(tabs: Record<Device, Tabs>, serverUrl: string, token: stri
   return outcome;
 }
 
+function whenIdle(page: Page): Promise<unknown> {
+  return page
+    .waitForFunction(() => window.app.outbox.status.get().phase === 'idle', undefined, { timeout: 10_000, polling: 50 })
+    .catch(() => {});
+}
+
 async function snapshot(device: Device, t: Tabs): Promise<DeviceSnapshot> {
   const first = t.pages[0] as Page;
   // A pull asked for by the last visibility signal may still be running.
-  await Promise.all(
-    t.pages.map((p) =>
-      p
-        .waitForFunction(() => window.app.outbox.status.get().phase === 'idle', undefined, { timeout: 10_000, polling: 50 })
-        .catch(() => {}),
-    ),
-  );
+  await Promise.all(t.pages.map((p) => whenIdle(p)));
   const docs = await localDocs(first);
   const statuses = await Promise.all(
     t.pages.map((p) =>
