@@ -3,15 +3,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueToken } from '../../server/auth/hmac-token.ts';
 import { createApp } from '../../server/create-app.ts';
-import { openSyncStore } from '../../server/store/open-sync-store.ts';
 import type { SyncStore } from '../../server/store/sync-store.ts';
 import { randomId } from '../../src/protocol/ids.ts';
 import { MAX_VALUE_DEPTH } from '../../src/protocol/json-value.ts';
 import type { ErrorResponse, PushResponse } from '../../src/protocol/push-messages.ts';
 import { anyJsonValue, jsonText, nested, nestedText } from '../support/json-arbitraries.ts';
 import { checkProperty } from '../support/property.ts';
-import { createTestSchema, requirePostgres } from './support/postgres.ts';
 import { put, type Send, type TestClient, testClient } from './support/sync-client.ts';
+import { forEachStore } from './support/each-store.ts';
 
 const secret = randomBytes(32);
 
@@ -126,22 +125,4 @@ function runDocumentValueSuite(name: string, open: () => Promise<{ store: SyncSt
   });
 }
 
-runDocumentValueSuite('pglite', async () => {
-  const store = await openSyncStore({ dataDir: 'memory' });
-  return { store, cleanup: () => store.close() };
-});
-
-// Throws on CI when PostgreSQL is unreachable, failing the file (CI machines have it).
-if (await requirePostgres()) {
-  runDocumentValueSuite('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = await openSyncStore({ databaseUrl: schema.url });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await schema.drop();
-      },
-    };
-  });
-}
+await forEachStore(runDocumentValueSuite);

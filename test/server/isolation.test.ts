@@ -3,14 +3,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueToken } from '../../server/auth/hmac-token.ts';
 import { createApp } from '../../server/create-app.ts';
-import { openSyncStore } from '../../server/store/open-sync-store.ts';
 import type { SyncStore } from '../../server/store/sync-store.ts';
 import { randomId, type WriteId } from '../../src/protocol/ids.ts';
 import type { PullResponse } from '../../src/protocol/pull-messages.ts';
 import type { PushResponse, WireWrite } from '../../src/protocol/push-messages.ts';
 import { checkProperty, LONG_RUN } from '../support/property.ts';
-import { createTestSchema, requirePostgres } from './support/postgres.ts';
 import { del, put, type TestClient, testClient } from './support/sync-client.ts';
+import { forEachStore } from './support/each-store.ts';
 
 /** Generated attempts by user A per store in CI; OUTBOX_LONG=1 multiplies by 20. */
 const RUNS = 150;
@@ -205,22 +204,4 @@ function runIsolation(name: string, open: () => Promise<{ store: SyncStore; clea
   });
 }
 
-runIsolation('pglite', async () => {
-  const store = await openSyncStore({ dataDir: 'memory' });
-  return { store, cleanup: () => store.close() };
-});
-
-// Throws on CI when PostgreSQL is unreachable, failing the file (CI machines have it).
-if (await requirePostgres()) {
-  runIsolation('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = await openSyncStore({ databaseUrl: schema.url });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await schema.drop();
-      },
-    };
-  });
-}
+await forEachStore(runIsolation);

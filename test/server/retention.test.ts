@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { issueToken } from '../../server/auth/hmac-token.ts';
 import { createApp } from '../../server/create-app.ts';
-import { openSyncStore } from '../../server/store/open-sync-store.ts';
 import type { SyncStore } from '../../server/store/sync-store.ts';
 import { randomId } from '../../src/protocol/ids.ts';
 import type { PullResponse } from '../../src/protocol/pull-messages.ts';
 import type { ErrorResponse, PushResponse } from '../../src/protocol/push-messages.ts';
-import { createTestSchema, requirePostgres } from './support/postgres.ts';
 import { del, put, type TestClient, testClient } from './support/sync-client.ts';
+import { forEachStore } from './support/each-store.ts';
 
 type Factory = () => Promise<{ store: SyncStore; cleanup(): Promise<void> }>;
 
@@ -108,22 +107,4 @@ function retentionSuite(name: string, factory: Factory): void {
   });
 }
 
-retentionSuite('pglite', async () => {
-  const store = await openSyncStore({ dataDir: 'memory' });
-  return { store, cleanup: () => store.close() };
-});
-
-// Throws on CI when PostgreSQL is unreachable, failing the file (CI machines have it).
-if (await requirePostgres()) {
-  retentionSuite('postgres', async () => {
-    const schema = await createTestSchema();
-    const store = await openSyncStore({ databaseUrl: schema.url });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await schema.drop();
-      },
-    };
-  });
-}
+await forEachStore(retentionSuite);
